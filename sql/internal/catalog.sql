@@ -1,0 +1,59 @@
+-- Catalog descriptions: compare schemas (up/down/up, migrations vs schema.sql, adopt vs
+-- fresh) and snapshot neighbour schemas. Bookkeeping tables (_yoyo_*, _zerg_sql_*) and
+-- values that differ between equal schemas (OIDs, sequence positions) are left out.
+
+-- name: describe_schema(schema)
+-- Every object of one schema as (kind, object, definition) rows, in a stable order.
+WITH s AS (SELECT oid FROM pg_namespace WHERE nspname = :schema::text),
+rels AS (
+    SELECT c.oid, c.relname, c.relkind FROM pg_class c, s
+    WHERE c.relnamespace = s.oid AND c.relname !~ '^(_yoyo_|_zerg_sql_|yoyo_lock)'
+)
+SELECT 'relation' AS kind, r.relname AS object,
+       r.relkind::text || coalesce(' ' || array_to_string(c.reloptions, ','), '') AS definition
+FROM rels r JOIN pg_class c ON c.oid = r.oid
+WHERE r.relkind IN ('r', 'v', 'm', 'p', 'f')
+UNION ALL
+SELECT 'column', r.relname || '.' || a.attname,
+       format_type(a.atttypid, a.atttypmod)
+       || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+       || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+       || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
+       || CASE WHEN a.attgenerated = 's' THEN ' generated' ELSE '' END
+FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE r.relkind IN ('r', 'v', 'm', 'p', 'f')
+UNION ALL
+SELECT 'constraint', r.relname || '.' || con.conname, pg_get_constraintdef(con.oid)
+FROM rels r JOIN pg_constraint con ON con.conrelid = r.oid
+UNION ALL
+SELECT 'index', r.relname, pg_get_indexdef(r.oid)
+FROM rels r WHERE r.relkind = 'i'
+UNION ALL
+SELECT 'sequence', r.relname,
+       format_type(seq.seqtypid, NULL) || ' increment ' || seq.seqincrement || ' cycle ' || seq.seqcycle
+FROM rels r JOIN pg_sequence seq ON seq.seqrelid = r.oid
+UNION ALL
+SELECT 'trigger', r.relname || '.' || t.tgname, pg_get_triggerdef(t.oid)
+FROM rels r JOIN pg_trigger t ON t.tgrelid = r.oid AND NOT t.tgisinternal
+UNION ALL
+SELECT 'function', p.oid::regprocedure::text, md5(pg_get_functiondef(p.oid))
+FROM pg_proc p, s WHERE p.pronamespace = s.oid
+UNION ALL
+SELECT 'type', t.typname, t.typtype::text
+FROM pg_type t, s WHERE t.typnamespace = s.oid AND t.typrelid = 0 AND t.typelem = 0
+UNION ALL
+SELECT 'comment', r.relname, obj_description(r.oid, 'pg_class')
+FROM rels r WHERE obj_description(r.oid, 'pg_class') IS NOT NULL
+UNION ALL
+SELECT 'column comment', r.relname || '.' || a.attname, col_description(r.oid, a.attnum)
+FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0
+WHERE col_description(r.oid, a.attnum) IS NOT NULL
+ORDER BY 1, 2, 3;
+
+-- name: list_user_schemas()
+-- The schemas of this database that are not PostgreSQL's own.
+SELECT nspname AS schema, pg_get_userbyid(nspowner) AS owner
+FROM pg_namespace
+WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'
+ORDER BY nspname;

@@ -1,0 +1,149 @@
+-- Queries of the migration runner itself (zerg_sql/migrate.py). Not part of the service API.
+
+-- name: configure_migration_session(schema, lock_timeout, statement_timeout, app_name, may_create_ops, dashboard_role)^
+-- Pin a migration session: search_path is the target schema alone, per-environment timeouts, UTC.
+SELECT set_config('search_path', quote_ident(:schema::text), false) AS search_path,
+       set_config('lock_timeout', :lock_timeout::text, false) AS lock_timeout,
+       set_config('statement_timeout', :statement_timeout::text, false) AS statement_timeout,
+       set_config('idle_in_transaction_session_timeout', '10min', false) AS idle_timeout,
+       set_config('TimeZone', 'UTC', false) AS time_zone,
+       set_config('application_name', :app_name::text, false) AS application_name,
+       set_config('zerg.schema', :schema::text, false) AS zerg_schema,
+       set_config('zerg.may_create_ops', CASE WHEN :may_create_ops::boolean THEN 'on' ELSE 'off' END, false) AS zerg_ops,
+       set_config('zerg.dashboard_role', :dashboard_role::text, false) AS zerg_dashboard_role;
+
+-- name: enable_client_connection_check()^
+-- Make the server notice a killed client within a second (PostgreSQL 14+), so its locks go too.
+SELECT set_config('client_connection_check_interval', '1s', false) AS interval;
+
+-- name: get_schema_state(schema)^
+-- Does the schema exist, who owns it, may we create in it, and where would unqualified objects land?
+SELECT n.nspname IS NOT NULL AS schema_exists,
+       pg_get_userbyid(n.nspowner) AS owner,
+       CASE WHEN n.oid IS NULL THEN false ELSE has_schema_privilege(n.oid, 'CREATE') END AS can_create,
+       has_database_privilege(current_database(), 'CREATE') AS can_create_schema,
+       current_schema() AS current_schema,
+       current_user AS current_user,
+       current_database() AS database,
+       current_setting('server_version') AS server_version,
+       current_setting('server_version_num')::int AS server_version_num
+FROM (SELECT :schema::text AS wanted) w
+LEFT JOIN pg_namespace n ON n.nspname = w.wanted;
+
+-- name: create_target_schema#
+-- Create the schema named by the session setting zerg.schema (identifiers cannot be parameters).
+DO $$
+BEGIN
+    EXECUTE 'CREATE SCHEMA IF NOT EXISTS ' || quote_ident(current_setting('zerg.schema'));
+END
+$$;
+
+-- name: try_migration_lock(schema)$
+-- Take the session-level advisory lock of this schema's migrations without waiting.
+SELECT pg_try_advisory_lock(hashtextextended('zerg-sql migrations ' || :schema::text, 0));
+
+-- name: release_migration_lock(schema)$
+-- Release the migration lock (it also goes when the session ends, even on kill -9).
+SELECT pg_advisory_unlock(hashtextextended('zerg-sql migrations ' || :schema::text, 0));
+
+-- name: get_migration_lock_holder(schema)^
+-- Who holds the migration lock: backend pid, client, application name and since when.
+SELECT a.pid, a.application_name, a.client_addr::text AS client_addr,
+       a.backend_start, a.state, a.query_start, left(a.query, 200) AS query
+FROM pg_locks l
+JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended('zerg-sql migrations ' || :schema::text, 0)
+LIMIT 1;
+
+-- name: create_ledger#
+-- zerg-sql's own bookkeeping beside yoyo's tables, in the target schema (search_path).
+CREATE TABLE IF NOT EXISTS _zerg_sql_migrations (
+    migration_id text PRIMARY KEY,
+    checksum text NOT NULL,
+    transactional boolean NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by text NOT NULL,
+    duration_ms integer
+);
+CREATE TABLE IF NOT EXISTS _zerg_sql_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now(),
+    migration_id text,
+    operation text NOT NULL,
+    actor text NOT NULL,
+    detail text
+);
+
+-- name: ledger_exists()$
+-- Is our ledger table there (in the current schema)?
+SELECT to_regclass('_zerg_sql_migrations') IS NOT NULL;
+
+-- name: list_ledger()
+-- Every migration the ledger records as applied, oldest first.
+SELECT migration_id, checksum, transactional, applied_at, applied_by, duration_ms
+FROM _zerg_sql_migrations
+ORDER BY applied_at, migration_id;
+
+-- name: list_yoyo_applied()
+-- What yoyo itself records as applied (its table may be absent on a fresh schema).
+SELECT migration_id, applied_at_utc
+FROM _yoyo_migration
+ORDER BY applied_at_utc, migration_id;
+
+-- name: yoyo_table_exists()$
+-- Has yoyo created its tracking table in this schema?
+SELECT to_regclass('_yoyo_migration') IS NOT NULL;
+
+-- name: record_ledger(migration_id, checksum, transactional, applied_by, duration_ms)!
+-- Record an applied migration with its content checksum.
+INSERT INTO _zerg_sql_migrations (migration_id, checksum, transactional, applied_by, duration_ms)
+VALUES (:migration_id, :checksum, :transactional, :applied_by, :duration_ms::int)
+ON CONFLICT (migration_id) DO UPDATE
+SET checksum = EXCLUDED.checksum, transactional = EXCLUDED.transactional,
+    applied_at = now(), applied_by = EXCLUDED.applied_by, duration_ms = EXCLUDED.duration_ms;
+
+-- name: delete_ledger(migration_id)!
+-- Forget a migration that was rolled back.
+DELETE FROM _zerg_sql_migrations WHERE migration_id = :migration_id;
+
+-- name: update_ledger_checksum(migration_id, checksum)!
+-- Accept an edited migration's new checksum (the explicit, logged override).
+UPDATE _zerg_sql_migrations SET checksum = :checksum WHERE migration_id = :migration_id;
+
+-- name: log_operation(migration_id, operation, actor, detail)!
+-- Append to zerg-sql's audit log (overrides, repairs, applies, rollbacks).
+INSERT INTO _zerg_sql_log (migration_id, operation, actor, detail)
+VALUES (:migration_id, :operation, :actor, :detail);
+
+-- name: list_log(max_rows)
+-- The most recent entries of zerg-sql's audit log.
+SELECT id, at, migration_id, operation, actor, detail
+FROM _zerg_sql_log ORDER BY id DESC LIMIT :max_rows::int;
+
+-- name: list_objects_outside(allowed_schemas)
+-- Fingerprint of every object outside the schemas we may touch; xmin changes on any ALTER.
+SELECT 'schema' AS kind, n.nspname AS schema, n.nspname AS name, n.xmin::text AS version
+FROM pg_namespace n
+WHERE n.nspname <> ALL (:allowed_schemas::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+UNION ALL
+SELECT 'relation', n.nspname, c.relname, c.xmin::text
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> ALL (:allowed_schemas::text[])
+  AND n.nspname NOT IN ('pg_toast') AND n.nspname !~ '^pg_(toast_)?temp_'
+UNION ALL
+SELECT 'function', n.nspname, p.oid::regprocedure::text, p.xmin::text
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+UNION ALL
+SELECT 'type', n.nspname, t.typname, t.xmin::text
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+ORDER BY 1, 2, 3;
+
+-- name: wait_probe()$
+-- A trivial round trip: the server accepts connections and queries.
+SELECT 1;

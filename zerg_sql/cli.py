@@ -1,0 +1,297 @@
+"""zerg-sql: the command line. Exit 0 on success, 1 on failure, 2 on usage errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+import click
+
+from .config import Environment, ZergError, get_environment, register_secret, scrub
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    """Every line we print goes through here, so no password ever reaches a terminal or log."""
+    click.echo(scrub(str(text)), err=err)
+
+
+def progress(text: str) -> None:
+    echo(text, err=True)
+
+
+def _json_default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    if isinstance(value, (bytes, memoryview)):
+        return bytes(value).hex()
+    raise TypeError(type(value).__name__)
+
+
+def echo_json(data) -> None:
+    echo(json.dumps(data, indent=2, sort_keys=True, default=_json_default))
+
+
+class Context:
+    def __init__(self, env_name: str | None, database_url: str | None):
+        register_secret_from_url(database_url)
+        self.env_name = env_name
+        self.database_url = database_url
+        self._env: Environment | None = None
+
+    @property
+    def env(self) -> Environment:
+        if self._env is None:
+            self._env = get_environment(self.env_name, self.database_url)
+        return self._env
+
+
+def register_secret_from_url(url: str | None) -> None:
+    if url:
+        from urllib.parse import unquote, urlsplit
+
+        try:
+            register_secret(unquote(urlsplit(url).password or ""))
+        except ValueError:
+            pass
+
+
+def confirm(env: Environment, yes: bool, action: str) -> None:
+    """Protected environments: --yes, or type the database name at an interactive prompt."""
+    if not env.protected:
+        return
+    progress(f"{action} on PROTECTED environment {env.name}: {env.target}")
+    progress(f"  url: {env.display_url}")
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ZergError(f"environment {env.name} is protected: re-run with --yes to {action} "
+                        f"(or run it interactively to confirm)")
+    from .config import url_info
+
+    dbname = url_info(env.url or "").get("dbname", "")
+    typed = click.prompt(f"Type the database name ({dbname}) to {action}", default="", show_default=False)
+    if typed != dbname:
+        raise ZergError("not confirmed; nothing changed")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--env", "env_name", metavar="NAME", help="Environment from environments.toml (default: $ZERG_ENV or dev).")
+@click.option("--database-url", metavar="URL", help="Connection URL, overriding the environment's variables.")
+@click.pass_context
+def main(ctx: click.Context, env_name: str | None, database_url: str | None) -> None:
+    """Plain-SQL database layer of Zerg: migrations, queries, dashboards."""
+    ctx.obj = Context(env_name, database_url)
+
+
+def run() -> None:
+    """Entry point: turn errors into one scrubbed line and exit code 1."""
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as e:  # usage errors: exit 2
+        e.show()
+        sys.exit(e.exit_code)
+    except ZergError as e:
+        echo(f"error: {e}", err=True)
+        sys.exit(1)
+    except Exception as e:  # noqa: BLE001 - last resort: still no password in the output
+        echo(scrub("".join(traceback.format_exception(e))), err=True)
+        echo(f"error: {type(e).__name__}: {e}", err=True)
+        sys.exit(1)
+
+
+# ------------------------------------------------------------------ migrations
+
+def _runner(ctx: Context, command: str, lock_wait: float | None = None):
+    from .migrate import Runner
+
+    return Runner(ctx.env, out=progress, command=command, lock_wait=lock_wait)
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Print each pending migration and its SQL; change nothing.")
+@click.option("--yes", is_flag=True, help="Confirm a protected environment without a prompt.")
+@click.option("--wait", "wait_seconds", type=float, default=0, show_default=True, metavar="SECONDS",
+              help="Wait this long for the server to accept connections first.")
+@click.option("--lock-wait", type=float, default=None, metavar="SECONDS",
+              help="How long to wait for another deployer's migration lock (default: per environment).")
+@click.pass_obj
+def migrate(ctx: Context, dry_run: bool, yes: bool, wait_seconds: float, lock_wait: float | None) -> None:
+    """Apply pending migrations."""
+    from .config import require_url
+    from .db import wait_for_server
+
+    env = ctx.env
+    if wait_seconds:
+        wait_for_server(require_url(env), wait_seconds)
+    if not dry_run:
+        confirm(env, yes, "migrate")
+    with _runner(ctx, "migrate", lock_wait) as runner:
+        applied = runner.migrate(dry_run=dry_run)
+    if not dry_run and applied:
+        progress(f"applied {len(applied)} migration(s) to {env.target}")
+
+
+@main.command()
+@click.option("--steps", type=click.IntRange(min=1), default=None, help="How many migrations to roll back (default 1).")
+@click.option("--to", "to", metavar="ID", help="Roll back every migration applied after ID (ID stays).")
+@click.option("--dry-run", is_flag=True, help="Print what would be rolled back and its SQL.")
+@click.option("--yes", is_flag=True, help="Confirm a protected environment without a prompt.")
+@click.option("--allow-protected-rollback", is_flag=True,
+              help="Second, explicit flag required to roll back a protected environment.")
+@click.option("--lock-wait", type=float, default=None, metavar="SECONDS")
+@click.pass_obj
+def rollback(ctx: Context, steps: int | None, to: str | None, dry_run: bool, yes: bool,
+             allow_protected_rollback: bool, lock_wait: float | None) -> None:
+    """Roll back the last migration (or --steps N, or --to ID)."""
+    if steps is not None and to is not None:
+        raise click.UsageError("use --steps or --to, not both")
+    env = ctx.env
+    if env.protected and not dry_run and not allow_protected_rollback:
+        raise ZergError(f"environment {env.name} is protected: rolling back drops data; add "
+                        f"--allow-protected-rollback (and --yes) if you really mean it")
+    if not dry_run:
+        confirm(env, yes, "roll back")
+    with _runner(ctx, "rollback", lock_wait) as runner:
+        runner.rollback(steps=1 if steps is None and to is None else steps, to=to, dry_run=dry_run)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (stable keys).")
+@click.pass_obj
+def status(ctx: Context, as_json: bool) -> None:
+    """Applied and pending migrations and checksum state (never waits for the lock)."""
+    with _runner(ctx, "status") as runner:
+        st = runner.status()
+    if as_json:
+        data = st.as_dict()
+        data["environment"] = ctx.env.name
+        data["schema"] = ctx.env.schema
+        echo_json(data)
+    else:
+        echo(f"environment {ctx.env.name}: {ctx.env.target}")
+        if not st.schema_exists:
+            echo(f"schema {ctx.env.schema} does not exist yet")
+        for row in st.applied:
+            at = row["applied_at"].strftime("%Y-%m-%d %H:%M:%S") if row.get("applied_at") else "-"
+            echo(f"  applied  {row['migration_id']:<40} {at}  {row['state']}")
+        for mid in st.pending:
+            echo(f"  pending  {mid}")
+        for p in st.problems:
+            echo(f"problem: {p}")
+    if st.problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--accept", "accept_id", metavar="ID", help="Record the current checksum of an edited, applied migration.")
+@click.option("--reason", default="", help="Why the edit is harmless (required with --accept; logged).")
+@click.option("--yes", is_flag=True)
+@click.pass_obj
+def verify(ctx: Context, accept_id: str | None, reason: str, yes: bool) -> None:
+    """Check applied migrations against the files (edited, renamed, deleted, unknown)."""
+    with _runner(ctx, "verify") as runner:
+        if accept_id:
+            confirm(ctx.env, yes, f"accept the edited migration {accept_id}")
+            runner.accept_checksum(accept_id, reason)
+            return
+        st = runner.verify()
+    for r in st.repairs:
+        echo(f"repairable: {r}")
+    if st.problems:
+        for p in st.problems:
+            echo(f"problem: {p}")
+        raise ZergError(f"verify failed: {len(st.problems)} problem(s)")
+    echo(f"ok: {len(st.applied)} applied migration(s) match their files; {len(st.pending)} pending")
+
+
+@main.command()
+@click.argument("slug")
+def new(slug: str) -> None:
+    """Create the next-numbered migration NNNN_SLUG.sql and its rollback file."""
+    from .migrate import new_migration
+
+    up, down = new_migration(slug)
+    echo(f"created {up.relative_to(up.parents[2])}\ncreated {down.relative_to(down.parents[2])}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def doctor(ctx: Context, as_json: bool) -> None:
+    """Connection, server version, schema owner and privileges, search_path, pending migrations."""
+    from .doctor import run_doctor
+
+    report = run_doctor(ctx.env)
+    if as_json:
+        echo_json(report)
+    else:
+        for check in report["checks"]:
+            echo(f"{'ok  ' if check['ok'] else 'FAIL'} {check['name']}: {check['detail']}")
+    if not all(c["ok"] for c in report["checks"]):
+        sys.exit(1)
+
+
+# ------------------------------------------------------------------ dev database
+
+@main.group()
+def dev() -> None:
+    """The local dev database (embedded PostgreSQL 16 unless DATABASE_URL or Docker)."""
+
+
+@dev.command("up")
+@click.option("--no-migrate", is_flag=True)
+def dev_up(no_migrate: bool) -> None:
+    """Start (or reuse) the embedded server, create database zerg, migrate; print the URL."""
+    from . import devserver
+
+    url = devserver.up()
+    if not no_migrate:
+        from .migrate import Runner
+
+        with Runner(get_environment("dev", url), out=progress) as runner:
+            runner.migrate()
+    echo(url)
+
+
+@dev.command("down")
+def dev_down() -> None:
+    """Stop the embedded dev server (data is kept)."""
+    from . import devserver
+
+    echo(devserver.down())
+
+
+@dev.command("url")
+def dev_url() -> None:
+    """Print the dev database URL."""
+    from . import devserver
+
+    echo(devserver.url())
+
+
+@dev.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+def dev_reset(yes: bool) -> None:
+    """Drop and re-create the dev database, then migrate."""
+    from . import devserver
+    from .migrate import Runner
+
+    if not yes and sys.stdin.isatty():
+        click.confirm("Drop the dev database zerg and all its data?", abort=True)
+    url = devserver.reset()
+    with Runner(get_environment("dev", url), out=progress) as runner:
+        runner.migrate()
+    echo(url)
+
+
+if __name__ == "__main__":
+    run()

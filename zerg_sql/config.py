@@ -1,0 +1,187 @@
+"""Environments (environments.toml), connection URLs, and password masking."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+import psycopg.conninfo
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = ROOT / "sql"
+ENVIRONMENTS_FILE = ROOT / "environments.toml"
+DEV_URL_FILE = ROOT / ".dev" / "dev-url"
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_INTERVAL = re.compile(r"^\d+\s*(ms|s|min|h)?$")
+_SCHEMES = ("postgresql+psycopg://", "postgresql+psycopg2://", "postgresql://", "postgres://")
+
+
+class ZergError(Exception):
+    """An error the user can act on; the CLI prints it without a traceback (exit 1)."""
+
+
+# Every password we have seen this process; masked out of every message we print or log.
+_SECRETS: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    if value and len(value) >= 2:
+        _SECRETS.add(value)
+        _SECRETS.add(quote(value, safe=""))
+
+
+def scrub(text: str) -> str:
+    """Replace every known password (and any URL's password) in text with ***."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    # A password we were never told about, inside any URL in the text.
+    text = re.sub(r"(postgres(?:ql)?(?:\+\w+)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.I)
+
+
+def mask_url(url: str) -> str:
+    return scrub(url)
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    schema: str
+    search_path: tuple[str, ...]
+    url_env: tuple[str, ...]
+    lock_timeout: str = "5s"
+    statement_timeout: str = "5min"
+    lock_wait: float = 60.0
+    protected: bool = False
+    may_create_ops: bool = False
+    dashboard_role: str = ""
+    url: str | None = field(default=None, repr=False)  # resolved, normalised
+
+    @property
+    def display_url(self) -> str:
+        return mask_url(self.url or "")
+
+    @property
+    def target(self) -> str:
+        """host / database / schema, password-free, for confirmations and messages."""
+        info = url_info(self.url or "")
+        return f"host={info.get('host', 'localhost')} port={info.get('port', '5432')} database={info.get('dbname', '?')} schema={self.schema}"
+
+
+def load_environments(path: Path = ENVIRONMENTS_FILE) -> dict[str, dict]:
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+def get_environment(name: str | None = None, database_url: str | None = None) -> Environment:
+    """The named environment (--env, else ZERG_ENV, else dev) with its URL resolved."""
+    name = name or os.environ.get("ZERG_ENV") or "dev"
+    envs = load_environments()
+    if name not in envs:
+        raise ZergError(f"unknown environment {name!r}; environments.toml defines: {', '.join(envs)}")
+    raw = envs[name]
+    for key in ("schema", *raw.get("search_path", [])):
+        value = raw.get(key, key) if key == "schema" else key
+        if not _IDENT.match(value):
+            raise ZergError(f"environment {name}: {value!r} is not a plain lower-case identifier")
+    if raw.get("dashboard_role") and not _IDENT.match(raw["dashboard_role"]):
+        raise ZergError(f"environment {name}: dashboard_role {raw['dashboard_role']!r} is not a plain identifier")
+    for key in ("lock_timeout", "statement_timeout"):
+        if key in raw and not _INTERVAL.match(str(raw[key])):
+            raise ZergError(f"environment {name}: {key} {raw[key]!r} is not like '5s', '500ms', '15min'")
+    url = database_url
+    if url is None:
+        for var in raw.get("url_env", []):
+            if os.environ.get(var):
+                url = os.environ[var]
+                break
+    if url is None and name == "dev" and DEV_URL_FILE.exists():
+        url = DEV_URL_FILE.read_text().strip()
+    return Environment(
+        name=name,
+        schema=raw.get("schema", "zerg"),
+        search_path=tuple(raw.get("search_path", [raw.get("schema", "zerg"), "public"])),
+        url_env=tuple(raw.get("url_env", [])),
+        lock_timeout=str(raw.get("lock_timeout", "5s")),
+        statement_timeout=str(raw.get("statement_timeout", "5min")),
+        lock_wait=float(raw.get("lock_wait", 60)),
+        protected=bool(raw.get("protected", False)),
+        may_create_ops=bool(raw.get("may_create_ops", False)),
+        dashboard_role=raw.get("dashboard_role", ""),
+        url=normalize_url(url) if url else None,
+    )
+
+
+def require_url(env: Environment) -> str:
+    if not env.url:
+        hint = " or run `make dev`" if env.name == "dev" else ""
+        raise ZergError(
+            f"no database URL for environment {env.name}: set {' or '.join(env.url_env) or 'DATABASE_URL'}"
+            f", or pass --database-url{hint}"
+        )
+    return env.url
+
+
+def normalize_url(url: str) -> str:
+    """Accept the URL forms people paste and return a libpq URI psycopg understands.
+
+    postgres://, postgresql://, postgresql+psycopg:// (SQLAlchemy/yoyo style) all become
+    postgresql://; query options such as options=-csearch_path=zerg,public are kept.
+    """
+    url = url.strip()
+    lowered = url.lower()
+    for scheme in _SCHEMES:
+        if lowered.startswith(scheme):
+            url = "postgresql://" + url[len(scheme):]
+            break
+    else:
+        if "://" in url:
+            raise ZergError(f"unsupported database URL scheme in {mask_url(url)!r}: use postgresql://")
+        if "=" not in url:
+            raise ZergError(f"malformed database URL {mask_url(url)!r}: expected postgresql://user@host:port/dbname")
+    if url.startswith("postgresql://"):
+        url = _reencode_query(url)
+    try:
+        parts = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError as e:
+        raise ZergError(f"malformed database URL {mask_url(url)!r}: {scrub(str(e)).strip()}") from None
+    register_secret(parts.get("password"))
+    port = str(parts.get("port") or "5432")
+    if not all(p.isdigit() for p in port.split(",")):
+        raise ZergError(f"malformed database URL {mask_url(url)!r}: port {port!r} is not a number")
+    return url
+
+
+def _reencode_query(url: str) -> str:
+    """Percent-encode query values the way libpq wants them.
+
+    People paste options=-csearch_path=zerg,public (Zerg's docs) and options=-c+search_path=...
+    (yoyo style); libpq rejects a raw '=' in a value and does not decode '+', so decode the
+    query like yoyo does and encode it again.
+    """
+    split = urlsplit(url)
+    try:
+        password = split.password
+    except ValueError:
+        password = None
+    if password:
+        register_secret(password)
+        register_secret(unquote(password))
+    if not split.query:
+        return url
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='/,')}" for k, v in parse_qsl(split.query, keep_blank_values=True))
+    return split._replace(query=query).geturl()
+
+
+def url_info(url: str) -> dict[str, str]:
+    """The parts of a URL (libpq keywords), never used for the password."""
+    if not url:
+        return {}
+    info = {k: str(v) for k, v in psycopg.conninfo.conninfo_to_dict(url).items() if v is not None}
+    info.pop("password", None)
+    return info

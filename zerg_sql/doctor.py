@@ -1,0 +1,45 @@
+"""`zerg-sql doctor`: what an on-call engineer checks first, one line each."""
+
+from __future__ import annotations
+
+from .config import Environment, ZergError, require_url, scrub
+
+
+def run_doctor(env: Environment) -> dict:
+    from .migrate import Runner
+
+    checks: list[dict] = []
+
+    def check(name: str, ok: bool, detail: str) -> None:
+        checks.append({"name": name, "ok": bool(ok), "detail": scrub(detail)})
+
+    check("environment", True, f"{env.name} ({'protected' if env.protected else 'not protected'}), "
+                               f"url {env.display_url or '(none)'}")
+    try:
+        require_url(env)
+        with Runner(env, command="doctor", out=lambda _: None) as runner:
+            s = runner.state
+            check("connection", True, f"connected as {s['current_user']} to database {s['database']}")
+            check("server version", s["server_version_num"] >= 140000,
+                  f"PostgreSQL {s['server_version']} (14 or newer needed)")
+            check("schema", bool(s["schema_exists"]) or bool(s["can_create_schema"]),
+                  f"{env.schema} exists, owner {s['owner']}" if s["schema_exists"]
+                  else f"{env.schema} missing; {'migrate will create it' if s['can_create_schema'] else 'and this role may not create it'}")
+            if s["schema_exists"]:
+                check("privileges", bool(s["can_create"]),
+                      f"{s['current_user']} {'may' if s['can_create'] else 'may NOT'} create objects in {env.schema}")
+            check("search_path", True, f"services use {','.join(env.search_path)}; migrations use {env.schema} alone")
+            st = runner.status()
+            check("migrations", not st.problems,
+                  f"{len(st.applied)} applied, {len(st.pending)} pending"
+                  + (f"; problems: {'; '.join(st.problems)}" if st.problems else ""))
+            for extra in _extra_checks(runner):
+                check(*extra)
+    except ZergError as e:
+        check("connection", False, str(e))
+    return {"environment": env.name, "checks": checks}
+
+
+def _extra_checks(runner) -> list[tuple[str, bool, str]]:
+    """Checks other modules add (the ops queue shape, roles, ...)."""
+    return []

@@ -1,0 +1,478 @@
+"""The migration runner: yoyo reads, orders and applies migrations; this adds what yoyo lacks.
+
+yoyo 9 alone (see shared/reference/deps-eval.md §4) puts its tables in `public` when the
+schema is missing, keeps a lock row that a killed process leaves behind, hashes only file
+names (edits go unnoticed), and commits a migration and its bookkeeping separately. So:
+
+- the schema is created (or a clear error given) before yoyo runs, the session's
+  search_path is the target schema alone, and a migration that would change anything
+  outside the schemas this environment owns is rolled back;
+- a session-level advisory lock replaces yoyo's lock row (it dies with the connection);
+- a content checksum per migration, normalised so whitespace and comments don't count,
+  is kept in our ledger; edited, renamed, deleted or unknown migrations are refused;
+- each transactional migration, yoyo's records and our ledger commit in one transaction.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import socket
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Callable, Iterator
+
+import psycopg
+import sqlparse
+from sqlparse import tokens as T
+from yoyo import read_migrations
+from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
+from yoyo.migrations import Migration, MigrationList, topological_sort
+
+from .config import SQL_DIR, Environment, ZergError, require_url, scrub
+from .queries import internal
+
+ZERG_MIGRATIONS = SQL_DIR / "migrations"
+OPS_MIGRATIONS = SQL_DIR / "migrations-ops"  # only where the environment may own `ops`
+YOYO_TABLE = "_yoyo_migration"
+
+
+def migration_dirs(env: Environment) -> list[Path]:
+    return [ZERG_MIGRATIONS, OPS_MIGRATIONS] if env.may_create_ops else [ZERG_MIGRATIONS]
+
+
+def owned_schemas(env: Environment) -> list[str]:
+    return [env.schema, "ops"] if env.may_create_ops else [env.schema]
+
+
+# ---------------------------------------------------------------- checksums
+
+@cache
+def _normalised(text: str) -> str:
+    # sqlparse (yoyo's own splitter) tells comments and whitespace from SQL, respecting
+    # quotes and $$ bodies; what remains is joined with single spaces.
+    return " ".join(
+        tok.value
+        for stmt in sqlparse.parse(text)
+        for tok in stmt.flatten()
+        if not tok.is_whitespace and tok.ttype not in T.Comment
+    )
+
+
+def checksum(migration: Migration) -> str:
+    """sha256 of the migration's SQL with comments and whitespace removed, plus the directives
+    that change how it runs (a comment edit passes, `-- transactional:` does not)."""
+    migration.load()
+    text = Path(migration.path).read_text()
+    material = f"transactional={migration.use_transactions};depends={sorted(d.id for d in migration.depends)};"
+    return hashlib.sha256((material + _normalised(text)).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- yoyo, on our connection
+
+class _Backend(PostgresqlPsycopgBackend):
+    """yoyo's psycopg backend driven on a connection we opened and configured.
+
+    Its lock becomes a no-op (we hold an advisory lock for the whole command), the
+    transactional-DDL probe is skipped (PostgreSQL has it), and apply/rollback run the
+    migration, yoyo's records and our ledger in one transaction.
+    """
+
+    def __init__(self, conn: psycopg.Connection, runner: "Runner"):
+        self._connection = conn
+        self.DatabaseError = psycopg.DatabaseError
+        self.migration_table = YOYO_TABLE
+        self.has_transactional_ddl = True
+        self.schema = None
+        self.uri = None
+        self.runner = runner
+
+    @contextmanager
+    def lock(self, timeout=10):
+        yield
+
+    def init_database(self):  # no yoyo_lock table, no yoyo_tmp_* probe
+        pass
+
+    def list_tables(self, **kwargs):
+        # yoyo's version reads self.uri, which we don't have; same query, current schema.
+        return [r[0] for r in self.execute(self.list_tables_sql, {"schema": self.runner.env.schema}).fetchall()]
+
+    def apply_one(self, migration, force=False, mark=True):
+        self.runner._run_one(self, migration, "apply")
+
+    def rollback_one(self, migration, force=False):
+        self.runner._run_one(self, migration, "rollback")
+
+
+# ---------------------------------------------------------------- the runner
+
+@dataclass
+class Status:
+    applied: list[dict] = field(default_factory=list)   # ledger rows, each with a `state`
+    pending: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    schema_exists: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "schema_exists": self.schema_exists,
+            "applied": [
+                {"id": r["migration_id"], "checksum": r["checksum"], "state": r["state"],
+                 "applied_at": r["applied_at"].isoformat() if r.get("applied_at") else None}
+                for r in self.applied
+            ],
+            "pending": self.pending,
+            "problems": self.problems,
+            "ok": not self.problems,
+        }
+
+
+class Runner:
+    """One migration session on one connection. Use as a context manager."""
+
+    def __init__(self, env: Environment, *, dirs: list[Path] | None = None,
+                 out: Callable[[str], None] = print, command: str = "migrate",
+                 lock_wait: float | None = None):
+        self.env = env
+        self.dirs = dirs or migration_dirs(env)
+        self.out = out
+        self.command = command
+        self.lock_wait = env.lock_wait if lock_wait is None else lock_wait
+        self.actor = f"{getpass.getuser()}@{socket.gethostname()}:{os.getpid()}"
+        self.conn: psycopg.Connection | None = None
+
+    # -- connection ------------------------------------------------------------
+    def __enter__(self) -> "Runner":
+        url = require_url(self.env)
+        try:
+            # autocommit: yoyo issues BEGIN/COMMIT itself; session settings then persist.
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as e:
+            raise ZergError(f"cannot connect to {scrub(url)}: {scrub(str(e)).strip()}") from None
+        internal.configure_migration_session(
+            self.conn, schema=self.env.schema, lock_timeout=self.env.lock_timeout,
+            statement_timeout=self.env.statement_timeout,
+            app_name=f"zerg-sql {self.command} {socket.gethostname()}:{os.getpid()}"[:63],
+            may_create_ops=self.env.may_create_ops, dashboard_role=self.env.dashboard_role)
+        self.state = internal.get_schema_state(self.conn, schema=self.env.schema)
+        if self.state["server_version_num"] >= 140000:
+            internal.enable_client_connection_check(self.conn)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+    def migrations(self) -> MigrationList:
+        migrations = read_migrations(*[str(d) for d in self.dirs if d.is_dir()])
+        ids = [m.id for m in migrations]
+        if len(ids) != len(set(ids)):
+            raise ZergError(f"duplicate migration ids in {', '.join(map(str, self.dirs))}")
+        return migrations
+
+    def _backend(self) -> _Backend:
+        return _Backend(self.conn, self)
+
+    # -- schema first ------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        self.state = internal.get_schema_state(self.conn, schema=self.env.schema)  # fresh, under the lock
+        if not self.state["schema_exists"]:
+            if not self.state["can_create_schema"]:
+                raise ZergError(
+                    f"schema {self.env.schema} does not exist in database {self.state['database']} and "
+                    f"role {self.state['current_user']} may not create it: ask a DBA to run "
+                    f"CREATE SCHEMA {self.env.schema} AUTHORIZATION {self.state['current_user']}")
+            internal.create_target_schema(self.conn)
+            self.out(f"created schema {self.env.schema}")
+            self.state = internal.get_schema_state(self.conn, schema=self.env.schema)
+        if self.state["current_schema"] != self.env.schema:
+            raise ZergError(
+                f"refusing to run: unqualified objects would land in {self.state['current_schema']!r}, "
+                f"not in schema {self.env.schema!r} (check privileges on the schema)")
+        if not self.state["can_create"]:
+            raise ZergError(f"role {self.state['current_user']} may not create objects in schema "
+                            f"{self.env.schema} (owner: {self.state['owner']})")
+        internal.create_ledger(self.conn)
+
+    # -- the lock ---------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        deadline = time.monotonic() + self.lock_wait
+        told = False
+        while not internal.try_migration_lock(self.conn, schema=self.env.schema):
+            holder = internal.get_migration_lock_holder(self.conn, schema=self.env.schema)
+            who = self._describe_holder(holder)
+            if time.monotonic() >= deadline:
+                raise ZergError(f"gave up after {self.lock_wait:g}s waiting for the migration lock of schema "
+                                f"{self.env.schema}, held by {who}")
+            if not told:
+                self.out(f"waiting up to {self.lock_wait:g}s for the migration lock, held by {who}")
+                told = True
+            time.sleep(0.2)
+        try:
+            yield
+        finally:
+            if not self.conn.closed:
+                internal.release_migration_lock(self.conn, schema=self.env.schema)
+
+    @staticmethod
+    def _describe_holder(h: dict | None) -> str:
+        if not h:
+            return "another session (it just released it)"
+        return (f"server pid {h['pid']} ({h['application_name'] or 'no application name'}, "
+                f"client {h['client_addr'] or 'local socket'}, connected since {h['backend_start']:%Y-%m-%d %H:%M:%S %Z})")
+
+    # -- state --------------------------------------------------------------------
+    def status(self) -> Status:
+        """Applied, pending and problems, without taking the lock and without writing."""
+        st = Status(schema_exists=bool(self.state["schema_exists"]))
+        migrations = self.migrations()
+        if not st.schema_exists or self.state["current_schema"] != self.env.schema:
+            st.pending = [m.id for m in migrations]
+            return st
+        ledger = {r["migration_id"]: r for r in internal.list_ledger(self.conn)} if internal.ledger_exists(self.conn) else {}
+        yoyo = {r["migration_id"] for r in internal.list_yoyo_applied(self.conn)} if internal.yoyo_table_exists(self.conn) else set()
+        by_id = {m.id: m for m in migrations}
+        sums = {m.id: checksum(m) for m in migrations}
+        for mid in sorted(set(ledger) | yoyo, key=lambda i: (ledger.get(i, {}).get("applied_at") is None, i)):
+            row = dict(ledger.get(mid) or {"migration_id": mid, "checksum": None, "applied_at": None})
+            if mid not in ledger:
+                row["state"] = "unrecorded"
+                st.repairs.append(f"{mid}: applied by yoyo without zerg-sql's ledger (run outside zerg-sql); "
+                                  f"its checksum will be recorded on the next migrate")
+                if mid not in by_id:
+                    row["state"] = "unknown"
+                    st.problems.append(self._unknown_message(mid, None, sums, ledger))
+            elif mid not in by_id:
+                row["state"] = "missing"
+                st.problems.append(self._unknown_message(mid, row["checksum"], sums, ledger))
+            elif row["checksum"] != sums[mid]:
+                row["state"] = "changed"
+                st.problems.append(
+                    f"{mid}: edited after it was applied (file {self._path(by_id[mid])}; recorded checksum "
+                    f"{row['checksum'][:12]}, file now {sums[mid][:12]}). Revert the edit (git checkout -- "
+                    f"{self._path(by_id[mid])}) and put the change in a new migration (zerg-sql new SLUG); "
+                    f"if the edit changes nothing in the database, accept it with "
+                    f"`zerg-sql verify --accept {mid} --reason '...'` (logged)")
+            else:
+                row["state"] = "ok"
+                if mid not in yoyo:
+                    st.repairs.append(f"{mid}: in zerg-sql's ledger but not in yoyo's table; will be re-marked")
+            st.applied.append(row)
+        known = set(ledger) | yoyo
+        st.pending = [m.id for m in migrations if m.id not in known]
+        return st
+
+    @staticmethod
+    def _path(m: Migration) -> str:
+        try:
+            return str(Path(m.path).relative_to(SQL_DIR.parent))
+        except ValueError:
+            return str(m.path)
+
+    def _unknown_message(self, mid: str, recorded: str | None, sums: dict[str, str], ledger: dict) -> str:
+        renamed = [new for new, s in sums.items() if recorded and s == recorded and new not in ledger]
+        if renamed:
+            return (f"{mid}: applied, but its file was renamed to {renamed[0]}; rename it back "
+                    f"(applied migrations keep their names), then put changes in a new migration")
+        return (f"{mid}: applied in the database but not in this checkout ({', '.join(self._rel(d) for d in self.dirs)}): "
+                f"the file was deleted or renamed, or the database was migrated by a newer checkout (pull first)")
+
+    @staticmethod
+    def _rel(d: Path) -> str:
+        try:
+            return str(d.relative_to(SQL_DIR.parent))
+        except ValueError:
+            return str(d)
+
+    def verify(self) -> Status:
+        st = self.status()
+        if not st.schema_exists:
+            st.problems.append(f"schema {self.env.schema} does not exist: nothing is migrated")
+        return st
+
+    def accept_checksum(self, migration_id: str, reason: str) -> None:
+        """The explicit override: record the file's current checksum for an edited migration."""
+        if not reason.strip():
+            raise ZergError("--reason is required to accept an edited migration")
+        by_id = {m.id: m for m in self.migrations()}
+        if migration_id not in by_id:
+            raise ZergError(f"no migration {migration_id} in this checkout")
+        with self.locked():
+            self.ensure_schema()
+            new = checksum(by_id[migration_id])
+            with self.conn.transaction():
+                if internal.update_ledger_checksum(self.conn, migration_id=migration_id, checksum=new) != 1:
+                    raise ZergError(f"{migration_id} is not recorded as applied")
+                internal.log_operation(self.conn, migration_id=migration_id, operation="accept-checksum",
+                                       actor=self.actor, detail=f"new checksum {new}; reason: {reason}")
+        self.out(f"accepted the edited {migration_id} (logged with your reason)")
+
+    # -- apply / rollback ---------------------------------------------------------------
+    def _repair(self, st: Status) -> None:
+        """Bring yoyo's table and our ledger back in line, without re-running any DDL."""
+        if not st.repairs:
+            return
+        backend = self._backend()
+        by_id = {m.id: m for m in self.migrations()}
+        ledger = {r["migration_id"] for r in internal.list_ledger(self.conn)}
+        yoyo = {r["migration_id"] for r in internal.list_yoyo_applied(self.conn)} if internal.yoyo_table_exists(self.conn) else set()
+        backend.ensure_internal_schema_updated()
+        with backend.transaction():
+            for mid in sorted(yoyo - ledger):
+                if mid in by_id:
+                    internal.record_ledger(self.conn, migration_id=mid, checksum=checksum(by_id[mid]),
+                                           transactional=by_id[mid].use_transactions, applied_by=self.actor,
+                                           duration_ms=None)
+                    internal.log_operation(self.conn, migration_id=mid, operation="repair",
+                                           actor=self.actor, detail="recorded checksum of a migration applied outside zerg-sql")
+                    self.out(f"repaired: recorded {mid} (applied outside zerg-sql) in the ledger")
+            for mid in sorted(ledger - yoyo):
+                if mid in by_id:
+                    backend.mark_one(by_id[mid], log=False)
+                    internal.log_operation(self.conn, migration_id=mid, operation="repair",
+                                           actor=self.actor, detail="re-marked in yoyo's table")
+                    self.out(f"repaired: re-marked {mid} in yoyo's table")
+
+    def pending(self, st: Status) -> list[Migration]:
+        wanted = set(st.pending)
+        return list(topological_sort(m for m in self.migrations() if m.id in wanted))
+
+    def migrate(self, dry_run: bool = False) -> list[str]:
+        """Apply every pending migration; returns their ids. Dry run: print the plan only."""
+        if dry_run:
+            st = self.status()
+            if st.problems:
+                raise ZergError("refusing to migrate:\n  - " + "\n  - ".join(st.problems))
+            if not st.schema_exists:
+                self.out(f"-- would create schema {self.env.schema}")
+            pending = self.pending(st)
+            self._print_plan(pending)
+            return [m.id for m in pending]
+        # Lock first (its key is the schema's name, so it works before the schema exists):
+        # eight deployers racing to CREATE SCHEMA / the ledger would otherwise collide.
+        with self.locked():
+            self.ensure_schema()
+            st = self.status()
+            if st.problems:
+                raise ZergError("refusing to migrate:\n  - " + "\n  - ".join(st.problems))
+            self._repair(st)
+            backend = self._backend()
+            backend.ensure_internal_schema_updated()
+            pending = self.pending(st)
+            for m in pending:
+                self._run_one(backend, m, "apply")
+            if not pending:
+                self.out(f"nothing to migrate: schema {self.env.schema} is up to date")
+            return [m.id for m in pending]
+
+    def rollback(self, steps: int | None = 1, to: str | None = None, dry_run: bool = False) -> list[str]:
+        """Roll back the last `steps` migrations, or every migration applied after `to`."""
+        with self.locked() if not dry_run else _nullcontext():
+            if not dry_run:
+                self.ensure_schema()
+            st = self.status()
+            if st.problems:
+                raise ZergError("refusing to roll back:\n  - " + "\n  - ".join(st.problems))
+            backend = self._backend()
+            if not internal.yoyo_table_exists(self.conn):
+                self.out("nothing to roll back")
+                return []
+            applied = list(backend.to_rollback(self.migrations()))  # newest first
+            ids = [m.id for m in applied]
+            if to is not None:
+                if to not in ids:
+                    raise ZergError(f"--to {to}: not an applied migration (applied: {', '.join(reversed(ids)) or 'none'})")
+                chosen = applied[: ids.index(to)]
+            else:
+                chosen = applied[: max(0, steps or 0)]
+            if dry_run:
+                self._print_plan(chosen, direction="rollback")
+                return [m.id for m in chosen]
+            for m in chosen:
+                self._run_one(backend, m, "rollback")
+            if not chosen:
+                self.out("nothing to roll back")
+            return [m.id for m in chosen]
+
+    def _print_plan(self, migrations: list[Migration], direction: str = "apply") -> None:
+        if not migrations:
+            self.out(f"-- nothing to {direction}")
+        for m in migrations:
+            m.load()
+            path = Path(m.path) if direction == "apply" else Path(str(m.path)[: -len(".sql")] + ".rollback.sql")
+            mode = "one transaction" if m.use_transactions else "NOT transactional (each statement commits)"
+            self.out(f"-- {direction} {m.id} ({self._path(m) if direction == 'apply' else path.name}; {mode}; "
+                     f"lock_timeout={self.env.lock_timeout}, statement_timeout={self.env.statement_timeout})")
+            self.out(path.read_text().rstrip() if path.exists() else "-- (no rollback file)")
+            self.out("")
+
+    def _run_one(self, backend: _Backend, m: Migration, direction: str) -> None:
+        m.load()
+        started = time.monotonic()
+        allowed = owned_schemas(self.env) + ["pg_catalog", "information_schema", "pg_toast"]
+        self.out(f"{'applying' if direction == 'apply' else 'rolling back'} {m.id} ...")
+        if m.use_transactions:
+            with backend.transaction():
+                before = internal.list_objects_outside(self.conn, allowed_schemas=allowed)
+                m.process_steps(backend, direction)
+                after = internal.list_objects_outside(self.conn, allowed_schemas=allowed)
+                self._check_outside(m, before, after)
+                self._record(backend, m, direction, started)
+        else:
+            # Statements commit one by one; record right after. A crash in between is found
+            # by status (applied objects, no record): such files must be idempotent (IF NOT
+            # EXISTS), which the lint enforces, so re-running them is the repair.
+            m.process_steps(backend, direction)
+            with backend.transaction():
+                self._record(backend, m, direction, started)
+        self.out(f"  done in {(time.monotonic() - started) * 1000:.0f} ms")
+
+    def _record(self, backend: _Backend, m: Migration, direction: str, started: float) -> None:
+        ms = int((time.monotonic() - started) * 1000)
+        backend.log_migration(m, direction)
+        if direction == "apply":
+            backend.mark_one(m, log=False)
+            internal.record_ledger(self.conn, migration_id=m.id, checksum=checksum(m),
+                                   transactional=m.use_transactions, applied_by=self.actor, duration_ms=ms)
+        else:
+            backend.unmark_one(m, log=False)
+            internal.delete_ledger(self.conn, migration_id=m.id)
+        internal.log_operation(self.conn, migration_id=m.id, operation=direction, actor=self.actor,
+                               detail=f"{ms} ms, environment {self.env.name}")
+
+    def _check_outside(self, m: Migration, before: list[dict], after: list[dict]) -> None:
+        key = lambda r: (r["kind"], r["schema"], r["name"], r["version"])  # noqa: E731
+        b, a = {key(r) for r in before}, {key(r) for r in after}
+        if a != b:
+            changed = sorted({f"{k[0]} {k[1]}.{k[2]}" for k in (a ^ b)})
+            raise ZergError(
+                f"{m.id} would change objects outside the schemas environment {self.env.name} owns "
+                f"({', '.join(owned_schemas(self.env))}): {', '.join(changed[:10])}; rolled back, nothing changed")
+
+
+@contextmanager
+def _nullcontext():
+    yield
+
+
+def new_migration(slug: str, folder: Path = ZERG_MIGRATIONS) -> tuple[Path, Path]:
+    """Create the next-numbered NNNN_slug.sql and NNNN_slug.rollback.sql."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_]{0,50}", slug):
+        raise ZergError(f"slug {slug!r}: use lower-case letters, digits and underscores")
+    numbers = [int(p.name[:4]) for p in folder.glob("[0-9][0-9][0-9][0-9]_*.sql")]
+    n = max(numbers, default=0) + 1
+    up = folder / f"{n:04d}_{slug}.sql"
+    down = folder / f"{n:04d}_{slug}.rollback.sql"
+    up.write_text(f"-- {slug.replace('_', ' ')}: what this changes and why (a DBA reads this first).\n"
+                  "-- Unqualified names: the runner sets search_path to the target schema.\n\n")
+    down.write_text(f"-- Undo {up.name} exactly.\n\n")
+    return up, down
