@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from pathlib import Path
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -83,10 +84,13 @@ def confirm(env: Environment, yes: bool, action: str) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--env", "env_name", metavar="NAME", help="Environment from environments.toml (default: $ZERG_ENV or dev).")
 @click.option("--database-url", metavar="URL", help="Connection URL, overriding the environment's variables.")
+@click.option("--migrations-dir", "migrations_dirs", multiple=True, hidden=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Other migration folders (tests).")
 @click.pass_context
-def main(ctx: click.Context, env_name: str | None, database_url: str | None) -> None:
+def main(ctx: click.Context, env_name: str | None, database_url: str | None, migrations_dirs: tuple[Path, ...]) -> None:
     """Plain-SQL database layer of Zerg: migrations, queries, dashboards."""
     ctx.obj = Context(env_name, database_url)
+    ctx.obj.migrations_dirs = list(migrations_dirs) or None
 
 
 def run() -> None:
@@ -113,7 +117,7 @@ def run() -> None:
 def _runner(ctx: Context, command: str, lock_wait: float | None = None):
     from .migrate import Runner
 
-    return Runner(ctx.env, out=progress, command=command, lock_wait=lock_wait)
+    return Runner(ctx.env, out=progress, command=command, lock_wait=lock_wait, dirs=ctx.migrations_dirs)
 
 
 @main.command()

@@ -420,9 +420,9 @@ class Runner:
         self.out(f"{'applying' if direction == 'apply' else 'rolling back'} {m.id} ...")
         if m.use_transactions:
             with backend.transaction():
-                before = internal.list_objects_outside(self.conn, allowed_schemas=allowed)
+                before = list(internal.list_objects_outside(self.conn, allowed_schemas=allowed))
                 m.process_steps(backend, direction)
-                after = internal.list_objects_outside(self.conn, allowed_schemas=allowed)
+                after = list(internal.list_objects_outside(self.conn, allowed_schemas=allowed))
                 self._check_outside(m, before, after)
                 self._record(backend, m, direction, started)
         else:

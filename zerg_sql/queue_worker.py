@@ -1,0 +1,388 @@
+"""A small worker for the durable job queue ops.job_queue (docs/queue.md).
+
+It uses only the named queries of sql/queries/job_queue.sql:
+
+* claim a batch (claim_jobs), run each job's handler, complete the successes in one
+  statement (complete_jobs, which also writes their ops.runs rows) and record failures
+  (fail_job: retry with backoff, or dead at the last attempt; insert_job_run);
+* a heartbeat thread on its own connection extends the leases of every job in hand
+  every min(lease/2, 60) s (extend_job_leases); a lease it fails to extend is lost, and
+  that job's result is never written (every write is guarded by owner and attempt);
+* a per-job timeout (SIGALRM, so handlers run in the main thread of the process);
+* SIGTERM/SIGINT or stop(): stop claiming, finish the job running, give back the jobs
+  claimed but not started (release_jobs) so they can be claimed again at once;
+* LISTEN zerg_job_queue (enqueue notifies) wakes an idle worker early; polling every
+  poll_seconds stays, so a missed notification only delays a job;
+* reap_zombie_jobs at start and then every lease period while idle.
+
+Handlers are registered by job id: ``handler(payload) -> None``; raising means failure.
+A handler decorated with ``@in_transaction`` is called as ``handler(payload, conn)``
+inside the transaction that completes the job: its database writes on ``conn`` commit
+together with the completion, or not at all (lease lost, error, timeout). That is how a
+job's database side effect happens exactly once even when workers die mid-job.
+
+Run: ``python -m zerg_sql.queue_worker --handlers my.module`` (the module's HANDLERS
+dict); see --help.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import traceback
+from typing import Any, Callable, Mapping
+
+import psycopg
+
+from zerg_sql import db
+from zerg_sql.config import ZergError
+from zerg_sql.queries import queries
+
+log = logging.getLogger("zerg_sql.queue_worker")
+
+Handler = Callable[..., None]
+ZOMBIE_REASON = "Zombie run detected (lease expired during the final attempt)"
+
+
+def connect(url: str) -> psycopg.Connection[dict[str, Any]]:
+    """An autocommit connection with dict rows and TimeZone UTC (zerg_sql.db.connect)."""
+    return db.connect(url, autocommit=True, application_name="zerg-sql queue worker")
+
+
+def in_transaction(fn: Handler) -> Handler:
+    """Mark a handler to be called as fn(payload, conn) inside the completing transaction."""
+    fn.zerg_in_transaction = True  # type: ignore[attr-defined]
+    return fn
+
+
+class JobTimeout(Exception):
+    pass
+
+
+class _Rollback(Exception):
+    def __init__(self, error: tuple[str, str] | None):
+        super().__init__(error)
+        self.error = error  # (error type, text), or None when the lease was lost
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise JobTimeout()
+
+
+class _Heartbeat(threading.Thread):
+    """Extends the leases of the jobs in hand; records the ones it could not extend."""
+
+    def __init__(self, url: str, owner: str, lease_seconds: float):
+        super().__init__(name="queue-heartbeat", daemon=True)
+        self.url, self.owner, self.lease_seconds = url, owner, lease_seconds
+        self.interval = min(lease_seconds / 2, 60.0)
+        self.lock = threading.Lock()
+        self.held: dict[str, int] = {}  # job id -> attempt (the lease)
+        self.lost: set[str] = set()
+        self.done = threading.Event()
+
+    def hold(self, jobs: list[dict[str, Any]]) -> None:
+        with self.lock:
+            for job in jobs:
+                self.held[job["id"]] = job["attempts"]
+                self.lost.discard(job["id"])
+
+    def drop(self, ids: list[str]) -> None:
+        with self.lock:
+            for i in ids:
+                self.held.pop(i, None)
+                self.lost.discard(i)
+
+    def is_lost(self, job_id: str) -> bool:
+        with self.lock:
+            return job_id in self.lost
+
+    def run(self) -> None:
+        conn = None
+        while not self.done.wait(self.interval):
+            with self.lock:
+                items = list(self.held.items())
+            if not items:
+                continue
+            try:
+                if conn is None or conn.closed:
+                    conn = connect(self.url)
+                rows = queries.extend_job_leases(
+                    conn, owner=self.owner, ids=[i for i, _ in items],
+                    attempts=[a for _, a in items], lease_seconds=self.lease_seconds)
+                kept = {r["id"] for r in rows}
+            except (psycopg.Error, ZergError) as exc:
+                log.warning("heartbeat failed (will retry): %s", exc)
+                if conn is not None:
+                    conn.close()
+                conn = None
+                continue
+            with self.lock:
+                for i, attempt in items:
+                    if i not in kept and self.held.get(i) == attempt:
+                        self.lost.add(i)
+                        log.warning("lease lost for job %s (attempt %s)", i, attempt)
+        if conn is not None:
+            conn.close()
+
+
+class Worker:
+    def __init__(
+        self,
+        url: str,
+        handlers: Mapping[str, Handler],
+        owner: str | None = None,
+        batch: int = 10,
+        poll_seconds: float = 5.0,
+        lease_seconds: float = 900.0,
+        job_timeout: float | None = 300.0,
+        listen: bool = True,
+        history: bool = True,
+    ):
+        self.url = url
+        self.handlers = dict(handlers)
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.batch = batch
+        self.poll_seconds = poll_seconds
+        self.lease_seconds = lease_seconds
+        self.job_timeout = job_timeout
+        self.listen = listen
+        self.history = history
+        self.processed = 0  # jobs whose outcome (success or failure) was written
+        self._stopping = threading.Event()
+        self._alarm = False
+        self.conn: psycopg.Connection[dict[str, Any]] | None = None
+
+    def stop(self, *_: Any) -> None:
+        """Stop claiming; the running job finishes, the others are released. Signal-safe."""
+        self._stopping.set()
+
+    # -- main loop ---------------------------------------------------------------------
+
+    def run(self, until_idle: bool = False) -> int:
+        """Work until stop() (or SIGTERM/SIGINT); with until_idle, also when nothing is due."""
+        main = threading.current_thread() is threading.main_thread()
+        previous = {}
+        if main:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                previous[sig] = signal.signal(sig, self.stop)
+            if self.job_timeout:
+                previous[signal.SIGALRM] = signal.signal(signal.SIGALRM, _on_alarm)
+                self._alarm = True
+        self._hb = _Heartbeat(self.url, self.owner, self.lease_seconds)
+        self._hb.start()
+        next_reap = 0.0
+        try:
+            while not self._stopping.is_set():
+                try:
+                    if self.conn is None or self.conn.closed:
+                        self.conn = connect(self.url)
+                        if self.listen:
+                            queries.listen_for_jobs(self.conn)
+                    if time.monotonic() >= next_reap:
+                        for row in queries.reap_zombie_jobs(self.conn, reason=ZOMBIE_REASON):
+                            log.warning("reaped zombie job %s: %s", row["id"], row["last_error"])
+                        next_reap = time.monotonic() + max(self.lease_seconds, 5.0)
+                    jobs = list(queries.claim_jobs(
+                        self.conn, owner=self.owner, lease_seconds=self.lease_seconds,
+                        batch=self.batch))
+                    if jobs:
+                        self._process(jobs)
+                        continue
+                    if until_idle:
+                        break
+                    self._wait()
+                except (psycopg.OperationalError, ZergError) as exc:
+                    # Jobs in hand stay leased and become claimable when the lease expires.
+                    log.warning("database error, reconnecting: %s", exc)
+                    if self.conn is not None:
+                        self.conn.close()
+                    self.conn = None
+                    self._stopping.wait(1.0)
+        finally:
+            self._hb.done.set()
+            if self.conn is not None:
+                self.conn.close()
+                self.conn = None
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self._alarm = False
+        return self.processed
+
+    def _wait(self) -> None:
+        """Sleep up to poll_seconds; a NOTIFY (or stop) ends it early."""
+        deadline = time.monotonic() + self.poll_seconds
+        while not self._stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if not self.listen:
+                self._stopping.wait(min(remaining, 0.5))
+                continue
+            assert self.conn is not None
+            got = list(self.conn.notifies(timeout=min(remaining, 0.5), stop_after=1))
+            if got:
+                return
+
+    # -- one batch ---------------------------------------------------------------------
+
+    def _process(self, jobs: list[dict[str, Any]]) -> None:
+        self._hb.hold(jobs)
+        pending: list[tuple[dict[str, Any], dt.datetime, dt.datetime]] = []
+        last_flush = time.monotonic()
+        try:
+            for n, job in enumerate(jobs):
+                if self._stopping.is_set():
+                    self._flush(pending)
+                    self._release(jobs[n:])
+                    return
+                if self._hb.is_lost(job["id"]):
+                    continue
+                handler = self.handlers.get(job["job_id"])
+                started = _now()
+                if handler is None:
+                    self._fail(job, f"no handler registered for job id {job['job_id']!r}",
+                               "NoHandler", started, _now())
+                elif getattr(handler, "zerg_in_transaction", False):
+                    self._run_in_transaction(job, handler, started)
+                else:
+                    error = self._call(handler, job["payload"])
+                    if error is None:
+                        pending.append((job, started, _now()))
+                    else:
+                        self._fail(job, error[1], error[0], started, _now())
+                if pending and time.monotonic() - last_flush > 1.0:
+                    self._flush(pending)
+                    last_flush = time.monotonic()
+            self._flush(pending)
+        finally:
+            self._hb.drop([j["id"] for j in jobs])
+
+    def _call(self, fn: Handler, *args: Any) -> tuple[str, str] | None:
+        """Run a handler under the timeout; None on success, else (error type, text)."""
+        try:
+            if self._alarm:
+                signal.setitimer(signal.ITIMER_REAL, self.job_timeout)
+            try:
+                fn(*args)
+            finally:
+                if self._alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+        except JobTimeout:
+            return "JobTimeout", f"job timed out after {self.job_timeout} s"
+        except Exception as exc:
+            return type(exc).__name__, "".join(traceback.format_exception(exc))
+        return None
+
+    def _run_in_transaction(self, job: dict[str, Any], fn: Handler, started: dt.datetime) -> None:
+        conn = self.conn
+        assert conn is not None
+        try:
+            with conn.transaction():
+                error = self._call(fn, job["payload"], conn)
+                if error is not None:
+                    raise _Rollback(error)
+                done = list(queries.complete_jobs(
+                    conn, owner=self.owner, ids=[job["id"]], attempts=[job["attempts"]],
+                    started=[started], ended=[_now()], history=self.history))
+                if not done:
+                    raise _Rollback(None)  # lease lost: undo the handler's writes too
+            self.processed += 1
+        except _Rollback as rb:
+            if rb.error is None:
+                log.warning("job %s: lease lost, result discarded", job["id"])
+            else:
+                if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    # A timeout inside a query leaves the connection busy: start afresh.
+                    conn.close()
+                    self.conn = connect(self.url)
+                    if self.listen:
+                        queries.listen_for_jobs(self.conn)
+                self._fail(job, rb.error[1], rb.error[0], started, _now())
+
+    def _flush(self, pending: list[tuple[dict[str, Any], dt.datetime, dt.datetime]]) -> None:
+        todo = [p for p in pending if not self._hb.is_lost(p[0]["id"])]
+        pending.clear()
+        if not todo:
+            return
+        done = {r["id"] for r in queries.complete_jobs(
+            self.conn, owner=self.owner, ids=[j["id"] for j, _, _ in todo],
+            attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
+            ended=[e for _, _, e in todo], history=self.history)}
+        self.processed += len(done)
+        for job, _, _ in todo:
+            if job["id"] not in done:
+                log.warning("job %s: lease lost, result discarded", job["id"])
+        self._hb.drop(list(done))
+
+    def _fail(self, job: dict[str, Any], error: str, error_type: str,
+              started: dt.datetime, ended: dt.datetime) -> None:
+        assert self.conn is not None
+        with self.conn.transaction():
+            row = queries.fail_job(self.conn, id=job["id"], owner=self.owner,
+                                   attempt=job["attempts"], error=error)
+            if row is None:
+                log.warning("job %s: lease lost, failure not recorded", job["id"])
+                return
+            if self.history:
+                queries.insert_job_run(
+                    self.conn, job_id=job["job_id"], started_at=started, ended_at=ended,
+                    status="failure", error_message=error, error_type=error_type,
+                    metadata=None)
+        self.processed += 1
+        log.info("job %s attempt %s failed -> %s", job["id"], job["attempts"], row["status"])
+
+    def _release(self, jobs: list[dict[str, Any]]) -> None:
+        if not jobs:
+            return
+        released = queries.release_jobs(self.conn, owner=self.owner,
+                                        ids=[j["id"] for j in jobs],
+                                        attempts=[j["attempts"] for j in jobs])
+        log.info("released %d unstarted jobs", len(list(released)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m zerg_sql.queue_worker",
+                                description="Run a worker for ops.job_queue.")
+    p.add_argument("--url", default=os.environ.get("DATABASE_URL"),
+                   help="database URL (default: $DATABASE_URL)")
+    p.add_argument("--handlers", required=True,
+                   help="module[:attr] holding the dict job id -> handler (attr default HANDLERS)")
+    p.add_argument("--owner", help="lease owner name (default host:pid)")
+    p.add_argument("--batch", type=int, default=10)
+    p.add_argument("--poll-seconds", type=float, default=5.0)
+    p.add_argument("--lease-seconds", type=float, default=900.0)
+    p.add_argument("--job-timeout", type=float, default=300.0, help="0: none")
+    p.add_argument("--no-listen", action="store_true", help="poll only, no LISTEN/NOTIFY")
+    p.add_argument("--no-history", action="store_true", help="write no ops.runs rows")
+    p.add_argument("--until-idle", action="store_true", help="exit when nothing is due")
+    p.add_argument("--log-level", default="INFO")
+    args = p.parse_args(argv)
+    if not args.url:
+        p.error("no database URL: pass --url or set DATABASE_URL")
+    logging.basicConfig(level=args.log_level,
+                        format="%(asctime)s %(process)d %(levelname)s %(message)s")
+    module, _, attr = args.handlers.partition(":")
+    handlers = getattr(importlib.import_module(module), attr or "HANDLERS")
+    worker = Worker(args.url, handlers, owner=args.owner, batch=args.batch,
+                    poll_seconds=args.poll_seconds, lease_seconds=args.lease_seconds,
+                    job_timeout=args.job_timeout or None, listen=not args.no_listen,
+                    history=not args.no_history)
+    n = worker.run(until_idle=args.until_idle)
+    log.info("worker %s stopped after %d jobs", worker.owner, n)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
