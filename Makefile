@@ -1,0 +1,58 @@
+# zerg-sql. `make dev` then `make test`. ENV=prod targets clifford (asks for confirmation).
+ENV ?= dev
+PY := .venv/bin/python
+ZERG_SQL := .venv/bin/zerg-sql --env $(ENV)
+PIP_INSTALL := .venv/bin/pip install -q
+
+.PHONY: install dev dev-down migrate rollback status verify doctor test test-pg15 lint schema psql bench clean
+
+.venv/.installed: pyproject.toml
+	test -d .venv || python3 -m venv .venv
+	$(PIP_INSTALL) -e '.[test]'
+	touch $@
+
+install: .venv/.installed
+
+dev: install  ## a migrated dev database; prints its URL
+	./start-dev.sh
+
+dev-down: install
+	.venv/bin/zerg-sql dev down
+
+migrate: install  ## make migrate [ENV=prod] [ARGS=--dry-run]
+	$(ZERG_SQL) migrate --wait 30 $(ARGS)
+
+rollback: install  ## make rollback [ARGS='--steps 2']
+	$(ZERG_SQL) rollback $(ARGS)
+
+status: install
+	$(ZERG_SQL) status $(ARGS)
+
+verify: install
+	$(ZERG_SQL) verify
+
+doctor: install
+	$(ZERG_SQL) doctor
+
+test: install  ## the whole suite against a real PostgreSQL started by the harness
+	$(PY) -m pytest $(ARGS)
+
+test-pg15: install  ## the suite again on PostgreSQL 15 from the machine's binaries
+	.ci/with-pg15 $(PY) -m pytest $(ARGS)
+
+lint: install  ## squawk over the migrations, plus our own conventions
+	.venv/bin/zerg-sql lint
+
+schema: install  ## regenerate sql/schema.sql and docs/schema.md
+	.venv/bin/zerg-sql schema dump
+	.venv/bin/zerg-sql schema docs
+
+psql: install  ## psql on the environment's database, search_path set
+	@$(PY) -m zerg_sql --env $(ENV) psql
+
+bench: install
+	$(PY) -m bench $(ARGS)
+
+clean:
+	.venv/bin/zerg-sql dev down || true
+	rm -rf .dev
