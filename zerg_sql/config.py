@@ -14,7 +14,6 @@ import psycopg.conninfo
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
 ENVIRONMENTS_FILE = ROOT / "environments.toml"
-DEV_URL_FILE = ROOT / ".dev" / "dev-url"
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _INTERVAL = re.compile(r"^\d+\s*(ms|s|min|h)?$")
@@ -73,6 +72,13 @@ class Environment:
         return f"host={info.get('host', 'localhost')} port={info.get('port', '5432')} database={info.get('dbname', '?')} schema={self.schema}"
 
 
+def dev_url_file() -> Path:
+    """Where `make dev` leaves the embedded server's URL (a socket URL, never a password)."""
+    if os.environ.get("ZERG_DEV_DATA_DIR"):
+        return Path(os.environ["ZERG_DEV_DATA_DIR"]).resolve().parent / "dev-url"
+    return ROOT / ".dev" / "dev-url"
+
+
 def load_environments(path: Path = ENVIRONMENTS_FILE) -> dict[str, dict]:
     with open(path, "rb") as f:
         return tomllib.load(f)
@@ -100,8 +106,8 @@ def get_environment(name: str | None = None, database_url: str | None = None) ->
             if os.environ.get(var):
                 url = os.environ[var]
                 break
-    if url is None and name == "dev" and DEV_URL_FILE.exists():
-        url = DEV_URL_FILE.read_text().strip()
+    if url is None and name == "dev" and dev_url_file().exists():
+        url = dev_url_file().read_text().strip()
     return Environment(
         name=name,
         schema=raw.get("schema", "zerg"),

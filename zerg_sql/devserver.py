@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from .config import DEV_URL_FILE, ROOT, ZergError
+from .config import ROOT, ZergError, dev_url_file
 from .queries import internal
 
 PG_VERSION = 16
@@ -98,15 +98,15 @@ def up() -> str:
         if not internal.database_exists(conn, name="zerg"):
             internal.create_dev_database(conn)
     url = socket_url(server, "zerg")
-    DEV_URL_FILE.parent.mkdir(parents=True, exist_ok=True)
-    DEV_URL_FILE.write_text(url + "\n")
+    dev_url_file().parent.mkdir(parents=True, exist_ok=True)
+    dev_url_file().write_text(url + "\n")
     return url
 
 
 def url() -> str:
-    if not DEV_URL_FILE.exists():
+    if not dev_url_file().exists():
         raise ZergError("no dev database yet: run `make dev`")
-    return DEV_URL_FILE.read_text().strip()
+    return dev_url_file().read_text().strip()
 
 
 def down() -> str:

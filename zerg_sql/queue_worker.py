@@ -72,8 +72,16 @@ class _Rollback(Exception):
         self.error = error  # (error type, text), or None when the lease was lost
 
 
+_last_now = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    """Wall-clock time, strictly increasing within the process: ops.runs rows are keyed by
+    (job_key, started_at), so two runs of one job id here never share a start time."""
+    global _last_now
+    t = dt.datetime.now(dt.timezone.utc)
+    _last_now = t if t > _last_now else _last_now + dt.timedelta(microseconds=1)
+    return _last_now
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
