@@ -339,5 +339,5 @@ def dev_reset(yes: bool) -> None:
     echo(url)
 
 
-if __name__ == "__main__":
-    run()
+# Commands of other modules register themselves below, one line each (python -m zerg_sql
+# and the console script both import this module whole).
