@@ -117,6 +117,9 @@ def test_env_for(url: str, **overrides) -> Environment:
     return env
 
 
+test_env_for.__test__ = False  # a helper, not a test, when test modules import it
+
+
 @pytest.fixture(scope="session")
 def template_db(pg) -> str:
     """A database migrated with every migration (zerg and ops), cloned for each test."""

@@ -328,3 +328,20 @@ def test_new_creates_the_next_numbered_pair(tmp_path):
     assert up.exists() and down.exists()
     with pytest.raises(Exception, match="slug"):
         new_migration("Bad Slug!", tmp_path)
+
+
+def test_doctor_checks_the_ops_queue_that_prod_does_not_own(empty_db_url):
+    assert cli("migrate", "--yes", url=empty_db_url, env_name="prod").returncode == 0
+    r = cli("doctor", url=empty_db_url, env_name="prod")
+    assert r.returncode == 1 and "FAIL ops.job_queue: missing (owned by another repo" in r.stdout
+    # The other repo creates its queue (here: with the DDL our dev/test migration uses).
+    ddl = (ROOT / "sql" / "migrations-ops" / "ops_0001_job_queue.sql").read_text()
+    with psycopg.connect(empty_db_url, autocommit=True) as conn:
+        conn.execute(ddl)
+    r = cli("doctor", url=empty_db_url, env_name="prod")
+    assert r.returncode == 0, r.stdout
+    assert "ok   ops.job_queue: has every column" in r.stdout
+    with psycopg.connect(empty_db_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE ops.job_queue DROP COLUMN dedupe_key")
+    r = cli("doctor", url=empty_db_url, env_name="prod")
+    assert r.returncode == 1 and "FAIL ops.job_queue: missing columns our queue queries use: dedupe_key" in r.stdout

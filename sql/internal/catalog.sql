@@ -57,3 +57,48 @@ SELECT nspname AS schema, pg_get_userbyid(nspowner) AS owner
 FROM pg_namespace
 WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'
 ORDER BY nspname;
+
+-- name: list_tables_documented(schema)
+-- Tables of a schema with their COMMENT, for docs/schema.md.
+SELECT c.relname AS table_name, obj_description(c.oid, 'pg_class') AS purpose,
+       c.reltuples::bigint AS estimated_rows
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = :schema::text AND c.relkind IN ('r', 'p') AND c.relname !~ '^(_yoyo_|_zerg_sql_|yoyo_lock)'
+ORDER BY c.relname;
+
+-- name: list_columns_documented(schema)
+-- Columns of a schema's tables with type, nullability and key role, for docs/schema.md.
+SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS data_type,
+       a.attnotnull AS not_null,
+       EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p' AND a.attnum = ANY (k.conkey)) AS is_pk,
+       EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'f' AND a.attnum = ANY (k.conkey)) AS is_fk,
+       EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'u' AND a.attnum = ANY (k.conkey)) AS is_unique
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE n.nspname = :schema::text AND c.relkind IN ('r', 'p') AND c.relname !~ '^(_yoyo_|_zerg_sql_|yoyo_lock)'
+ORDER BY c.relname, a.attnum;
+
+-- name: list_foreign_keys(schema)
+-- Every foreign key of a schema: from, to, columns and ON DELETE.
+SELECT c.relname AS table_name, con.conname AS constraint_name,
+       (SELECT string_agg(a.attname, ', ' ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns,
+       r.relname AS references_table,
+       CASE con.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'r' THEN 'RESTRICT'
+            WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END AS on_delete
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_class r ON r.oid = con.confrelid
+WHERE n.nspname = :schema::text AND con.contype = 'f'
+ORDER BY c.relname, con.conname;
+
+-- name: list_table_columns(schema, table_name)
+-- Columns of one table with their types (doctor checks ops.job_queue, owned elsewhere in prod).
+SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS data_type, a.attnotnull AS not_null
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = :schema::text AND c.relname = :table_name::text AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum;
