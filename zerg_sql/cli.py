@@ -296,9 +296,11 @@ def schema() -> None:
 @click.pass_obj
 def schema_dump(ctx: Context, check: bool) -> None:
     """pg_dump of the migrated schema into sql/schema.sql (deterministic)."""
-    from .schema_files import SCHEMA_SQL, dump_schema, write_or_check
+    from .schema_files import SCHEMA_SQL, dump_schema, scratch, write_or_check
 
-    if not write_or_check(SCHEMA_SQL, dump_schema(ctx.env), check):
+    with scratch(ctx.env) as env:
+        text = dump_schema(env)
+    if not write_or_check(SCHEMA_SQL, text, check):
         raise ZergError("sql/schema.sql is stale: run `make schema` and commit the result")
     echo("sql/schema.sql is current" if check else "wrote sql/schema.sql")
 
@@ -308,9 +310,11 @@ def schema_dump(ctx: Context, check: bool) -> None:
 @click.pass_obj
 def schema_docs(ctx: Context, check: bool) -> None:
     """Regenerate docs/schema.md: the ER diagram, each table's purpose and ON DELETE rules."""
-    from .schema_files import SCHEMA_MD, render_docs, write_or_check
+    from .schema_files import SCHEMA_MD, render_docs, scratch, write_or_check
 
-    if not write_or_check(SCHEMA_MD, render_docs(ctx.env), check):
+    with scratch(ctx.env) as env:
+        text = render_docs(env)
+    if not write_or_check(SCHEMA_MD, text, check):
         raise ZergError("docs/schema.md is stale: run `make schema` and commit the result")
     echo("docs/schema.md is current" if check else "wrote docs/schema.md")
 

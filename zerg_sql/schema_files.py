@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import re
 import subprocess
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
-from .config import ROOT, SQL_DIR, Environment, ZergError, require_url, scrub
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+from .config import ROOT, SQL_DIR, Environment, ZergError, normalize_url, require_url, scrub
 from .db import connect
 from .queries import internal
 
@@ -30,18 +36,33 @@ def pg_dump_binary() -> str:
     return pg_binary("pg_dump")
 
 
-def _require_migrated(env: Environment) -> None:
+@contextmanager
+def scratch(env: Environment) -> Iterator[Environment]:
+    """The environment pointed at a scratch database on its server, migrated from this checkout.
+
+    The generated files then depend on the migrations alone, never on a dev database's drift.
+    """
+    if env.protected:
+        raise ZergError(f"environment {env.name} is protected: generate schema files from dev or test")
     from .migrate import Runner
 
-    with Runner(env, out=lambda _: None, command="schema") as runner:
-        st = runner.status()
-    if st.problems or st.pending or not st.schema_exists:
-        raise ZergError(f"the {env.name} database is not migrated to this checkout "
-                        f"({len(st.pending)} pending, {len(st.problems)} problem(s)): run `zerg-sql migrate` first")
+    url = require_url(env)
+    scratch_url = normalize_url(make_conninfo(url, dbname="zerg_sql_schema_scratch"))
+    with psycopg.connect(url, autocommit=True) as admin:
+        internal.drop_scratch_database(admin)
+        internal.create_scratch_database(admin)
+    try:
+        scratch_env = replace(env, url=scratch_url)
+        with Runner(scratch_env, out=lambda _: None, command="schema") as runner:
+            runner.migrate()
+        yield scratch_env
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            internal.drop_scratch_database(admin)
 
 
 def dump_schema(env: Environment) -> str:
-    _require_migrated(env)
+    """pg_dump of `env`'s schema (use within scratch())."""
     url = require_url(env)
     cmd = [pg_dump_binary(), "--schema-only", "--no-owner", "--no-privileges",
            f"--restrict-key={RESTRICT_KEY}", "-n", env.schema,
@@ -58,7 +79,7 @@ def dump_schema(env: Environment) -> str:
 
 
 def render_docs(env: Environment) -> str:
-    _require_migrated(env)
+    """docs/schema.md from `env`'s catalog (use within scratch())."""
     with connect(env, search_path=(env.schema,)) as conn:
         tables = list(internal.list_tables_documented(conn, schema=env.schema))
         columns = list(internal.list_columns_documented(conn, schema=env.schema))
@@ -103,7 +124,19 @@ def render_docs(env: Environment) -> str:
             lines.append("Referenced by: " + ", ".join(
                 f"{fk['table_name']}.{fk['columns']} ({fk['on_delete']})" for fk in refs) + ".")
             lines.append("")
+    lines += [_notes_section("## Legacy stored values")]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _notes_section(heading: str) -> str:
+    """A section of the hand-written docs/schema-notes.md, embedded so schema.md stands alone."""
+    notes = (ROOT / "docs" / "schema-notes.md").read_text()
+    start = notes.index(heading)
+    end = notes.find("\n## ", start + len(heading))
+    section = notes[start:] if end == -1 else notes[start:end]
+    # Its sub-sections belong to the notes file; keep only the section's own text.
+    own = section.split("\n### ")[0]
+    return own.rstrip() + "\n\n(From [schema-notes.md](schema-notes.md).)\n"
 
 
 def write_or_check(path: Path, text: str, check: bool) -> bool:

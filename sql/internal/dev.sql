@@ -30,3 +30,11 @@ ALTER SYSTEM SET full_page_writes = off;
 -- name: reload_configuration()$
 -- Apply ALTER SYSTEM changes that need only a reload.
 SELECT pg_reload_conf();
+
+-- name: drop_scratch_database#
+-- The scratch database `zerg-sql schema` migrates from the checkout and dumps.
+DROP DATABASE IF EXISTS zerg_sql_schema_scratch WITH (FORCE);
+
+-- name: create_scratch_database#
+-- A new, empty scratch database for `zerg-sql schema`.
+CREATE DATABASE zerg_sql_schema_scratch;
