@@ -386,3 +386,5 @@ def dev_reset(yes: bool) -> None:
 
 # Commands of other modules register themselves below, one line each (python -m zerg_sql
 # and the console script both import this module whole).
+from .adopt_cli import adopt  # noqa: E402
+main.add_command(adopt)

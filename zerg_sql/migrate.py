@@ -447,6 +447,16 @@ class Runner:
         internal.log_operation(self.conn, migration_id=m.id, operation=direction, actor=self.actor,
                                detail=f"{ms} ms, environment {self.env.name}")
 
+    # -- for `adopt`, which converts a legacy schema in place to the migrations' effect ----------
+    def backend(self) -> _Backend:
+        """yoyo's backend on this connection: `with runner.backend().transaction():`."""
+        return self._backend()
+
+    def mark_applied(self, backend: _Backend, m: Migration, started: float) -> None:
+        """Record m as applied exactly as migrate does (yoyo's rows, ledger with checksum, log)
+        without running it, inside the caller's `backend.transaction()`."""
+        self._record(backend, m, "apply", started)
+
     def _check_outside(self, m: Migration, before: list[dict], after: list[dict]) -> None:
         key = lambda r: (r["kind"], r["schema"], r["name"], r["version"])  # noqa: E731
         b, a = {key(r) for r in before}, {key(r) for r in after}

@@ -1,0 +1,340 @@
+"""`zerg-sql adopt`: take the `zerg` schema that Zerg's ORM built (SQLAlchemy create_all,
+optionally with the "migration-built" variants) to exactly what migrations 0001..0011 build,
+in place, keeping every row, and record those migrations as applied so `migrate` continues.
+
+Order, and why: (1) recognise the schema (legacy tables, none of our records); (2) compare its
+catalog with the known legacy shapes (sql/legacy/shapes.json, described from the DDL in
+sql/legacy/) and refuse on any difference we do not know; (3) run sql/adopt/checks.sql and
+refuse while any row would break a new constraint; (4) in ONE transaction under the runner's
+advisory lock: sql/adopt/fold_created_at.sql (migration-built only), sql/adopt/convert.sql,
+and the records of 0001..0011 exactly as `migrate` writes them. Nothing changes before (4), and
+a crash in (4) rolls it all back. Migrations after 0011 are left to the next `migrate`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Callable
+
+import aiosql
+import psycopg
+from psycopg.rows import dict_row
+
+from .config import SQL_DIR, Environment, ZergError, scrub
+from .migrate import ZERG_MIGRATIONS, Runner
+from .queries import internal
+
+ADOPT_DIR = SQL_DIR / "adopt"
+LEGACY_DIR = SQL_DIR / "legacy"
+SHAPES_FILE = LEGACY_DIR / "shapes.json"
+LEGACY_SCHEMA = "zerg"  # Zerg's ORM always used it; the shapes are described there
+# The migrations whose effect convert.sql reproduces. Later ones (0012+) are applied by the
+# `migrate` that follows adopt, like on any other database.
+ADOPTED = (
+    "0001_set_updated_at", "0002_users", "0003_agents_threads", "0004_runs", "0005_worker_jobs",
+    "0006_runners", "0007_connectors", "0008_workflows", "0009_knowledge_memory",
+    "0010_sync_tasks_waitlist", "0011_llm_audit_log",
+)
+# Rewrite rate of convert.sql measured on the development machine (2 cores, PostgreSQL 16,
+# fsync on): bytes of pg_total_relation_size converted per second, index builds and FK checks
+# included: 67 MB/s for agent_runs (nine indexes to build), 93-167 MB/s for the big event,
+# message and audit tables, 100 MB/s overall; we use the slowest, rounded down, so estimates
+# err on the long side. Method and numbers: docs/adopting-production.md, "Expected lock times".
+REWRITE_BYTES_PER_S = 60 * 1024 * 1024
+FIXED_SECONDS = 1.0  # catalog-only statements, FK validation of small tables, commit
+SECTION = re.compile(r"^-- (\w+) -{5,}$", re.M)  # convert.sql's per-table section headers
+
+
+@cache
+def _q(name: str) -> aiosql.queries.Queries:
+    return aiosql.from_path(ADOPT_DIR / f"{name}.sql", "psycopg", kwargs={"row_factory": dict_row})
+
+
+def sql_text(name: str) -> str:
+    return (ADOPT_DIR / name).read_text()
+
+
+def load_shapes() -> dict[str, list[list[str]]]:
+    return json.loads(SHAPES_FILE.read_text())
+
+
+def dump_shapes(shapes: dict[str, list]) -> str:
+    """shapes.json text: one catalog row per line, so a diff shows each changed object."""
+    parts = []
+    for name, rows in shapes.items():
+        body = ",\n".join("  " + json.dumps(list(r), ensure_ascii=False) for r in rows)
+        parts.append(f" {json.dumps(name)}: [\n{body}\n ]")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+# ---------------------------------------------------------------- catalog comparison
+
+def _by_key(rows) -> dict[tuple[str, str], frozenset[str]]:
+    """(kind, object) -> definitions. A key can hold several rows: describe_schema cuts
+    `table.constraint` at 63 characters, so two constraints may share one object name."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for kind, obj, definition in rows:
+        out.setdefault((kind, obj), set()).add(definition)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@dataclass
+class ShapeMatch:
+    nearest: str
+    unknown: list[str] = field(default_factory=list)
+
+
+def compare_with_shapes(live_rows, shapes: dict[str, list], *, allow: set[tuple[str, str]] = frozenset()) -> ShapeMatch:
+    """Every object of the live schema must look as in one of the known shapes (object by
+    object: a long-lived database may carry some of the migration-built variants and not
+    others), and every object all shapes have must be there. `allow` lists keys to ignore."""
+    live = _by_key(tuple(r) for r in live_rows)
+    known = {name: _by_key(tuple(r) for r in rows) for name, rows in shapes.items()}
+    keys = set(live).union(*known.values()) - set(allow)
+    unknown = []
+    for key in sorted(keys):
+        have = live.get(key, frozenset())
+        options = {shape.get(key, frozenset()) for shape in known.values()}
+        if have in options:
+            continue
+        kind, obj = key
+        expected = " | ".join(sorted("; ".join(sorted(o)) or "(absent)" for o in options))
+        found = "; ".join(sorted(have)) or "(absent)"
+        unknown.append(f"{kind} {obj}: {found}  -- known legacy shapes have: {expected}")
+    scores = {name: sum(live.get(k) == shape.get(k) for k in keys) for name, shape in known.items()}
+    nearest = max(scores, key=scores.get)
+    if not unknown and any(live.get(k) != known[nearest].get(k) for k in keys):
+        nearest = "mixed (" + " and ".join(sorted(known)) + ")"
+    return ShapeMatch(nearest=nearest, unknown=unknown)
+
+
+# ---------------------------------------------------------------- the plan
+
+@dataclass
+class Section:
+    table: str | None  # None: the statements before the first table / after the last
+    sql: str
+    label: str = ""
+
+
+def convert_sections() -> list[Section]:
+    """convert.sql cut at its per-table headers: run (and timed) one section at a time."""
+    text = sql_text("convert.sql")
+    marks = list(SECTION.finditer(text))
+    sections = [Section(None, text[: marks[0].start()], "legacy objects and foreign keys dropped")]
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        body = text[m.start():end]
+        tail = body.find("\n-- 4. ")  # the foreign keys come after the last table
+        if tail >= 0:
+            sections += [Section(m.group(1), body[:tail + 1], m.group(1)), Section(None, body[tail + 1:], "foreign keys")]
+        else:
+            sections.append(Section(m.group(1), body, m.group(1)))
+    return sections
+
+
+def estimate(sizes: list[dict]) -> list[dict]:
+    """Per table in conversion order: bytes, rows, seconds of rewrite, and when its lock is
+    taken. Every lock is held until COMMIT (one transaction), and step 2 (dropping the legacy
+    foreign keys) already locks every table that has or is the target of one."""
+    by_name = {r["table_name"]: r for r in sizes}
+    order = [s.table for s in convert_sections() if s.table]
+    fk_free = {"waitlist_entries"}  # the only table no foreign key touches: locked at its turn
+    rows, clock = [], FIXED_SECONDS / 2
+    for table in order:
+        size = by_name.get(table, {"total_bytes": 0, "estimated_rows": 0})
+        seconds = size["total_bytes"] / REWRITE_BYTES_PER_S
+        rows.append({"table": table, "bytes": size["total_bytes"], "rows": size["estimated_rows"],
+                     "rewrite_s": seconds, "locked_at_s": clock if table in fk_free else 0.0})
+        clock += seconds
+    total = clock + FIXED_SECONDS / 2
+    for r in rows:
+        r["lock_held_s"] = total - r["locked_at_s"]
+    return rows
+
+
+# ---------------------------------------------------------------- adopt
+
+@dataclass
+class Result:
+    outcome: str  # "adopted", "already adopted", "dry run"
+    shape: str = ""
+    migrations: list[str] = field(default_factory=list)
+
+
+def adopt(env: Environment, *, dry_run: bool = False, out: Callable[[str], None] = print,
+          info: Callable[[str], None] | None = None, statement_timeout: str | None = None,
+          lock_wait: float | None = None) -> Result:
+    """Adopt the legacy schema of env; `out` gets the plan (dry run), `info` the progress."""
+    info = info or out
+    if env.schema != LEGACY_SCHEMA:
+        raise ZergError(f"adopt knows Zerg's legacy schema `{LEGACY_SCHEMA}` only (environment schema: {env.schema})")
+    with Runner(env, out=info, command="adopt", lock_wait=lock_wait) as runner:
+        conn = runner.conn
+        if statement_timeout:  # the server's answer is what the plan shows
+            statement_timeout = _q("inspect").set_statement_timeout(conn, timeout=statement_timeout)["statement_timeout"]
+        # The dry run only reads; the real run checks again under the lock, right before converting.
+        with nullcontext() if dry_run else runner.locked():
+            applied = _applied_migrations(runner)
+            if set(ADOPTED) <= applied:
+                info(f"schema {env.schema} is already adopted (0001..0011 recorded): nothing to do; "
+                     f"`zerg-sql migrate` applies anything newer")
+                return Result("already adopted")
+            state = _q("inspect").get_legacy_state(conn, schema=env.schema)
+            if state["tables"] == 0:
+                raise ZergError(f"schema {env.schema} has no tables: nothing to adopt (`zerg-sql migrate` builds it)")
+            shape = _match_shape(runner, applied)
+            info(f"schema {env.schema}: legacy shape {shape}, {state['tables']} tables")
+            fold = bool(state["has_message_created_at"])
+            _refuse_violations(conn, fold)
+            for note in _notes(conn, state, fold):
+                info(note)
+            files = (["fold_created_at.sql"] if fold else []) + ["convert.sql"]
+            if dry_run:
+                rows = estimate(list(_q("inspect").list_table_sizes(conn, schema=env.schema)))
+                _print_plan(out, env, files, rows, statement_timeout or env.statement_timeout)
+                return Result("dry run", shape=shape, migrations=list(ADOPTED))
+            _convert_and_record(runner, info, files, applied, shape)
+            return Result("adopted", shape=shape, migrations=list(ADOPTED))
+
+
+def _applied_migrations(runner: Runner) -> set[str]:
+    """What our records say is applied; refuses anything but a legacy or adopted schema."""
+    env = runner.env
+    if not runner.state["schema_exists"]:
+        raise ZergError(f"schema {env.schema} does not exist: nothing to adopt (`zerg-sql migrate` builds it)")
+    st = runner.status()
+    if st.problems:
+        raise ZergError("refusing to adopt:\n  - " + "\n  - ".join(st.problems))
+    applied = {r["migration_id"] for r in st.applied}
+    known = {m.id: m for m in runner.migrations()}
+    missing = [mid for mid in ADOPTED if mid not in known]
+    if missing:
+        raise ZergError(f"this checkout lacks {', '.join(missing)}: adopt needs migrations 0001..0011")
+    ours = {mid for mid, m in known.items() if Path(m.path).parent == ZERG_MIGRATIONS}
+    if not set(ADOPTED) <= applied and (applied & ours) - {"0001_set_updated_at"}:
+        raise ZergError(f"schema {env.schema} is managed by zerg-sql (applied: {', '.join(sorted(applied))}) "
+                        f"but not adopted: it is not a legacy schema. Use `zerg-sql migrate` / `status`")
+    return applied
+
+
+def _match_shape(runner: Runner, applied: set[str]) -> str:
+    env = runner.env
+    live = [(r["kind"], r["object"], r["definition"]) for r in internal.describe_schema(runner.conn, schema=env.schema)]
+    # A `migrate` run before adopt applies 0001 (the function) and fails on 0002; the ledger
+    # vouches for the function then (its checksum was verified), and convert.sql replaces it.
+    allow = {("function", "set_updated_at()")} if "0001_set_updated_at" in applied else set()
+    match = compare_with_shapes(live, load_shapes(), allow=allow)
+    if match.unknown:
+        raise ZergError(
+            f"refusing to adopt: schema {env.schema} differs from every known legacy shape "
+            f"(nearest: {match.nearest}) in {len(match.unknown)} place(s); adopt does not guess:\n  - "
+            + "\n  - ".join(match.unknown))
+    return match.nearest
+
+
+def _refuse_violations(conn, fold: bool) -> None:
+    violations = _violations(conn, fold)
+    if violations:
+        lines = [f"{v['table_name']} id {v['row_ids']}: {v['constraint_name']}"
+                 + (f" (value: {v['value']})" if v["value"] is not None else " (NULL)") for v in violations]
+        raise ZergError(f"refusing to adopt: {len(violations)} row(s) would break the new constraints; "
+                        f"nothing was changed. Fix them by hand (docs/adopting-production.md) and re-run:\n  - "
+                        + "\n  - ".join(lines))
+
+
+def _convert_and_record(runner: Runner, info: Callable[[str], None], files: list[str], applied: set[str],
+                        shape: str) -> None:
+    """One transaction: the conversion, a check that nothing outside the schema changed, and
+    the records of 0001..0011 (yoyo's rows, our ledger with checksums, the log)."""
+    env, conn = runner.env, runner.conn
+    by_id = {m.id: m for m in runner.migrations()}
+    runner.ensure_schema()  # our ledger tables (empty until the commit below)
+    backend = runner.backend()
+    backend.ensure_internal_schema_updated()  # yoyo's tables, committed on their own
+    started = time.monotonic()
+    allowed = [env.schema, "pg_catalog", "information_schema", "pg_toast"]
+    with backend.transaction():
+        before = {tuple(r.values()) for r in internal.list_objects_outside(conn, allowed_schemas=allowed)}
+        try:
+            for name in files:
+                if name == "convert.sql":
+                    for s in convert_sections():
+                        _run(conn, info, s.label, s.sql)
+                else:
+                    _run(conn, info, name, sql_text(name))
+        except psycopg.Error as e:  # e.g. lock_timeout: an application transaction holds a table
+            raise ZergError(f"adopt stopped and was rolled back, schema {env.schema} is unchanged (still "
+                            f"legacy): {scrub(str(e)).strip()}") from None
+        after = {tuple(r.values()) for r in internal.list_objects_outside(conn, allowed_schemas=allowed)}
+        if before != after:
+            changed = sorted({f"{k[0]} {k[1]}.{k[2]}" for k in before ^ after})
+            raise ZergError(f"adopt would change objects outside schema {env.schema}: {', '.join(changed[:10])}; "
+                            f"rolled back, nothing changed")
+        for mid in ADOPTED:
+            if mid not in applied:
+                runner.mark_applied(backend, by_id[mid], started)
+        internal.log_operation(conn, migration_id=None, operation="adopt", actor=runner.actor,
+                               detail=f"legacy shape {shape} converted in place; recorded "
+                                      f"{ADOPTED[0]}..{ADOPTED[-1]}; environment {env.name}")
+    info(f"adopted schema {env.schema} in {time.monotonic() - started:.1f} s; recorded {len(ADOPTED)} migrations "
+         f"as applied. Next: `zerg-sql migrate` (applies anything newer), then `zerg-sql verify`")
+
+
+def _violations(conn, fold: bool) -> list[dict]:
+    q = _q("checks")
+    found = []
+    for query in (q.list_unknown_values, q.list_missing_values, q.list_orphans, q.list_duplicates,
+                  q.list_invalid_json, q.list_messages_without_any_time if fold else q.list_messages_without_sent_at):
+        found += list(query(conn))
+    return found
+
+
+def _notes(conn, state: dict, fold: bool) -> list[str]:
+    notes = []
+    if state["has_alembic_version"]:
+        versions = [r["version_num"] for r in _q("inspect").list_alembic_versions(conn)]
+        notes.append(f"alembic_version ({', '.join(versions) or 'empty'}) will be dropped: Alembic no longer manages this schema")
+    if fold:
+        c = _q("checks").count_created_at_folds(conn)
+        notes.append(f"thread_messages.created_at (migration-built only) will be dropped: {c['filled']} sent_at filled "
+                     f"from it; {c['differing']} values differing from sent_at by more than 1 s go with it (the backup keeps them)")
+    if state["has_public_trigger_function"]:
+        notes.append("public.update_updated_at_column() is left in place: schema public is not ours. Its trigger on "
+                     "connectors is replaced by connectors_set_updated_at; ask the owner of public whether anything "
+                     "else uses the function before dropping it")
+    return notes
+
+
+def _run(conn, info: Callable[[str], None], label: str, sql: str) -> None:
+    t = time.monotonic()
+    conn.execute(sql)
+    info(f"  {label}: {time.monotonic() - t:.2f} s")
+
+
+def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], rows: list[dict], stmt_timeout: str) -> None:
+    total = max((r["lock_held_s"] for r in rows), default=0)
+    out(f"-- adopt plan for schema {env.schema}: ONE transaction (lock_timeout={env.lock_timeout}, "
+        f"statement_timeout={stmt_timeout} per statement), then 0001..0011 recorded as applied.")
+    out("-- Every table is rewritten (column types change) under an ACCESS EXCLUSIVE lock held until COMMIT.")
+    out(f"-- Estimate at {REWRITE_BYTES_PER_S / 2**20:.0f} MB/s (measured, see docs/adopting-production.md): "
+        f"about {total:.1f} s in all; Zerg cannot read or write these tables meanwhile.")
+    out(f"-- {'table':<32}{'size':>12}{'rows':>12}{'rewrite':>10}{'locked':>10}")
+    for r in rows:
+        n = "?" if r["rows"] is None else str(r["rows"])  # never analyzed
+        out(f"-- {r['table']:<32}{_mb(r['bytes']):>12}{n:>12}{r['rewrite_s']:>9.1f}s{r['lock_held_s']:>9.1f}s")
+    for name in files:
+        out(f"\n-- ===== sql/adopt/{name} " + "=" * 40)
+        out(sql_text(name).rstrip())
+    out("\n-- ===== then, in the same transaction: _yoyo_migration, _yoyo_log, _zerg_sql_migrations (with "
+        "checksums) and _zerg_sql_log record " + ", ".join(ADOPTED))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB"
