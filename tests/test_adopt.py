@@ -375,15 +375,17 @@ def test_other_schemas_stay_unchanged_prod_needs_yes_and_dry_run_changes_nothing
     assert [a["id"] for a in json.loads(status.stdout)["applied"]] == list(ADOPTED)
 
 
-def test_adopt_after_a_migrate_that_failed_on_the_legacy_schema(legacy_db, catalog_0011):
-    """Zerg's container runs `migrate` at start: against the legacy schema it applies 0001 (the
-    function) and fails on 0002 (users exists). adopt takes it from there."""
+def test_migrate_on_the_legacy_schema_refuses_and_points_to_adopt(legacy_db, catalog_0011):
+    """Zerg's container runs `migrate` at start: against the legacy schema it must change
+    nothing and point to adopt; adopt then takes it from there."""
     url = legacy_db(DATA["create_all"])
     env = test_env_for(url)
-    with pytest.raises(Exception, match="users"), Runner(env, out=lambda _: None) as runner:
+    legacy = describe(url)
+    with pytest.raises(ZergError, match="zerg-sql adopt"), Runner(env, out=lambda _: None) as runner:
         runner.migrate()
+    assert describe(url) == legacy
     with Runner(env, out=lambda _: None) as runner:
-        assert [r["migration_id"] for r in runner.status().applied] == ["0001_set_updated_at"]
+        assert runner.status().applied == []
     assert adopt(env, out=lambda _: None).outcome == "adopted"
     assert describe(url) == catalog_0011
     with Runner(env, out=lambda _: None) as runner:

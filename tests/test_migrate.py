@@ -345,3 +345,12 @@ def test_doctor_checks_the_ops_queue_that_prod_does_not_own(empty_db_url):
         conn.execute("ALTER TABLE ops.job_queue DROP COLUMN dedupe_key")
     r = cli("doctor", url=empty_db_url, env_name="prod")
     assert r.returncode == 1 and "FAIL ops.job_queue: missing columns our queue queries use: dedupe_key" in r.stdout
+
+
+def test_migrate_refuses_a_schema_built_by_something_else_and_points_to_adopt(empty_db_url, migs):
+    with psycopg.connect(empty_db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA zerg")
+        conn.execute("CREATE TABLE zerg.users (id serial PRIMARY KEY, email varchar NOT NULL)")
+    r = cli("migrate", url=empty_db_url, dirs=[migs])
+    assert r.returncode == 1 and "zerg-sql adopt" in r.stderr and "1 tables" in r.stderr
+    assert one(empty_db_url, "SELECT to_regclass('zerg.things')") == [(None,)]

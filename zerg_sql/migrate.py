@@ -360,6 +360,7 @@ class Runner:
         with self.locked():
             self.ensure_schema()
             st = self.status()
+            self._refuse_foreign_schema(st)
             if st.problems:
                 raise ZergError("refusing to migrate:\n  - " + "\n  - ".join(st.problems))
             self._repair(st)
@@ -371,6 +372,17 @@ class Runner:
             if not pending:
                 self.out(f"nothing to migrate: schema {self.env.schema} is up to date")
             return [m.id for m in pending]
+
+    def _refuse_foreign_schema(self, st: Status) -> None:
+        """A schema full of tables that none of our migrations made: Zerg's ORM built it."""
+        if st.applied:
+            return
+        n = internal.count_foreign_tables(self.conn)
+        if n:
+            raise ZergError(
+                f"schema {self.env.schema} already holds {n} tables that no zerg-sql migration created "
+                f"(Zerg's ORM-built schema?): adopt it first with `zerg-sql adopt --dry-run`, then "
+                f"`zerg-sql adopt` (docs/adopting-production.md); nothing changed")
 
     def rollback(self, steps: int | None = 1, to: str | None = None, dry_run: bool = False) -> list[str]:
         """Roll back the last `steps` migrations, or every migration applied after `to`."""

@@ -147,3 +147,10 @@ ORDER BY 1, 2, 3;
 -- name: wait_probe()$
 -- A trivial round trip: the server accepts connections and queries.
 SELECT 1;
+
+-- name: count_foreign_tables()$
+-- Tables in the current schema that are not bookkeeping: a schema with tables but no
+-- ledger was built by something else (Zerg's ORM): migrate refuses and points to adopt.
+SELECT count(*) FROM pg_class c
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+  AND c.relname !~ '^(_yoyo_|_zerg_sql_|yoyo_lock)';
