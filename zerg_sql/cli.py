@@ -388,3 +388,7 @@ def dev_reset(yes: bool) -> None:
 # and the console script both import this module whole).
 from .adopt_cli import adopt  # noqa: E402
 main.add_command(adopt)
+from .stubs_cli import stubs  # noqa: E402
+main.add_command(stubs)
+from .query_cli import query  # noqa: E402
+main.add_command(query)

@@ -1,0 +1,62 @@
+-- Named queries of the LLM audit log (insert-only). Loaded by aiosql 15
+-- (zerg_sql.queries); the caller owns the transaction. Three write paths:
+-- insert_llm_audit (one row, returns its id), insert_llm_audits (executemany of a list
+-- of dicts, pipelined by psycopg) and, for the background writer's big batches, COPY:
+-- sql/copy/llm_audit_log.sql through zerg_sql.queries.copy_rows(conn, "llm_audit_log", rows).
+
+
+-- name: insert_llm_audit(run_id, worker_id, thread_id, owner_id, trace_id, span_id, phase, model, messages, message_count, input_tokens, response_content, response_tool_calls, output_tokens, reasoning_tokens, duration_ms, checkpoint_id, error)$
+-- Record one LLM call; returns the new row's id.
+INSERT INTO llm_audit_log (run_id, worker_id, thread_id, owner_id, trace_id, span_id, phase,
+                           model, messages, message_count, input_tokens, response_content,
+                           response_tool_calls, output_tokens, reasoning_tokens, duration_ms,
+                           checkpoint_id, error)
+VALUES (:run_id::bigint, :worker_id::text, :thread_id::bigint, :owner_id::bigint,
+        :trace_id::uuid, :span_id::uuid, :phase::text, :model::text, :messages::jsonb,
+        :message_count::int, :input_tokens::int, :response_content::text,
+        :response_tool_calls::jsonb, :output_tokens::int, :reasoning_tokens::int,
+        :duration_ms::int, :checkpoint_id::text, :error::text)
+RETURNING id;
+
+
+-- name: insert_llm_audits(run_id, worker_id, thread_id, owner_id, trace_id, span_id, phase, model, messages, message_count, input_tokens, response_content, response_tool_calls, output_tokens, reasoning_tokens, duration_ms, checkpoint_id, error)*!
+-- Record a batch of LLM calls (executemany over a list of parameter dicts).
+INSERT INTO llm_audit_log (run_id, worker_id, thread_id, owner_id, trace_id, span_id, phase,
+                           model, messages, message_count, input_tokens, response_content,
+                           response_tool_calls, output_tokens, reasoning_tokens, duration_ms,
+                           checkpoint_id, error)
+VALUES (:run_id::bigint, :worker_id::text, :thread_id::bigint, :owner_id::bigint,
+        :trace_id::uuid, :span_id::uuid, :phase::text, :model::text, :messages::jsonb,
+        :message_count::int, :input_tokens::int, :response_content::text,
+        :response_tool_calls::jsonb, :output_tokens::int, :reasoning_tokens::int,
+        :duration_ms::int, :checkpoint_id::text, :error::text);
+
+
+-- name: list_llm_audit_by_trace(trace_id, limit_rows)
+-- LLM calls of a trace, newest first.
+SELECT * FROM llm_audit_log
+WHERE trace_id = :trace_id::uuid
+ORDER BY created_at DESC, id DESC
+LIMIT :limit_rows::int;
+
+
+-- name: list_llm_audit_by_run(run_id, worker_id, since, limit_rows)
+-- LLM calls of a run (optionally of one worker, since a time), newest first.
+SELECT * FROM llm_audit_log
+WHERE run_id = :run_id::bigint
+  AND (:worker_id::text IS NULL OR worker_id = :worker_id::text)
+  AND (:since::timestamptz IS NULL OR created_at >= :since::timestamptz)
+ORDER BY created_at DESC, id DESC
+LIMIT :limit_rows::int;
+
+
+-- name: count_llm_audit_since(since)^
+-- Coverage since a time: all LLM calls, and those carrying a trace id.
+SELECT count(*) AS calls, count(trace_id) AS traced_calls
+FROM llm_audit_log
+WHERE created_at >= :since::timestamptz;
+
+
+-- name: delete_llm_audit_by_owner(owner_id)!
+-- Erase a user's audit rows (do this before deleting the user: deletion only nulls owner_id).
+DELETE FROM llm_audit_log WHERE owner_id = :owner_id::bigint;

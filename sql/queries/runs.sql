@@ -1,0 +1,167 @@
+-- Named queries of agent runs. Loaded by aiosql 15 (zerg_sql.queries); the caller owns
+-- the transaction.
+-- Status changes are conditional: each UPDATE names the state(s) it may leave
+-- (WHERE id = :run_id AND status = ...), returns the changed row, and returns no row
+-- (None) when the run was not in that state, so two callers can never both move a run.
+-- Lifecycle: queued -> running -> (waiting | deferred) -> running ... -> success |
+-- failed | cancelled.
+
+
+-- name: create_run(agent_id, thread_id, status, trigger, model, reasoning_effort, correlation_id, assistant_message_id)^
+-- Create a run (status 'queued' and trigger 'manual' by default); returns the new row.
+INSERT INTO agent_runs (agent_id, thread_id, status, trigger, model, reasoning_effort,
+                        correlation_id, assistant_message_id)
+VALUES (:agent_id::bigint, :thread_id::bigint, coalesce(:status::text, 'queued'),
+        coalesce(:trigger::text, 'manual'), :model::text, :reasoning_effort::text,
+        :correlation_id::text, :assistant_message_id::text)
+RETURNING *;
+
+
+-- name: create_continuation_run(continuation_of_run_id, model, reasoning_effort)^
+-- Create the continuation of a run, idempotently: returns the existing one if there is.
+WITH parent AS (
+    SELECT agent_id, thread_id FROM agent_runs WHERE id = :continuation_of_run_id::bigint
+), ins AS (
+    INSERT INTO agent_runs (agent_id, thread_id, continuation_of_run_id, trigger, model,
+                            reasoning_effort)
+    SELECT parent.agent_id, parent.thread_id, :continuation_of_run_id::bigint, 'continuation',
+           :model::text, :reasoning_effort::text
+    FROM parent
+    ON CONFLICT (continuation_of_run_id) WHERE continuation_of_run_id IS NOT NULL DO NOTHING
+    RETURNING *
+)
+SELECT * FROM ins
+UNION ALL
+SELECT * FROM agent_runs
+WHERE continuation_of_run_id = :continuation_of_run_id::bigint AND NOT EXISTS (SELECT FROM ins);
+
+
+-- name: get_run(run_id)^
+-- One run by id.
+SELECT * FROM agent_runs WHERE id = :run_id::bigint;
+
+
+-- name: get_run_for_owner(run_id, owner_id)^
+-- One run by id, only if its agent belongs to :owner_id (authorisation).
+SELECT r.* FROM agent_runs AS r
+JOIN agents AS a ON a.id = r.agent_id
+WHERE r.id = :run_id::bigint AND a.owner_id = :owner_id::bigint;
+
+
+-- name: list_runs_by_agent(agent_id, limit_rows)
+-- The latest runs of an agent, newest (highest id) first.
+SELECT * FROM agent_runs
+WHERE agent_id = :agent_id::bigint
+ORDER BY id DESC
+LIMIT :limit_rows::int;
+
+
+-- name: list_runs_by_owner(owner_id, agent_id, limit_rows)
+-- A user's latest runs across agents (or of one agent), newest first.
+SELECT r.* FROM agent_runs AS r
+JOIN agents AS a ON a.id = r.agent_id
+WHERE a.owner_id = :owner_id::bigint
+  AND (:agent_id::bigint IS NULL OR r.agent_id = :agent_id::bigint)
+ORDER BY r.created_at DESC, r.id DESC
+LIMIT :limit_rows::int;
+
+
+-- name: list_runs_by_trace(trace_id)
+-- Runs of one trace, oldest first.
+SELECT * FROM agent_runs WHERE trace_id = :trace_id::uuid ORDER BY created_at, id;
+
+
+-- name: get_active_run(agent_id)^
+-- The supervisor's active run: running, else waiting, else deferred without a finished continuation; newest first.
+SELECT r.* FROM agent_runs AS r
+WHERE r.agent_id = :agent_id::bigint
+  AND (r.status IN ('running', 'waiting')
+       OR (r.status = 'deferred'
+           AND NOT EXISTS (
+               SELECT FROM agent_runs AS c
+               WHERE c.continuation_of_run_id = r.id
+                 AND c.trigger = 'continuation'
+                 AND c.status IN ('success', 'failed', 'cancelled'))))
+ORDER BY CASE r.status WHEN 'running' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END,
+         r.created_at DESC, r.id DESC
+LIMIT 1;
+
+
+-- name: get_latest_thread_run(thread_id)^
+-- The newest run of a thread.
+SELECT * FROM agent_runs
+WHERE thread_id = :thread_id::bigint
+ORDER BY created_at DESC, id DESC
+LIMIT 1;
+
+
+-- name: get_continuation_run(run_id)^
+-- The continuation of a run, if one was created.
+SELECT * FROM agent_runs WHERE continuation_of_run_id = :run_id::bigint;
+
+
+-- name: start_run(run_id)^
+-- queued -> running, stamping started_at; None if the run was not queued.
+UPDATE agent_runs SET status = 'running', started_at = coalesce(started_at, now())
+WHERE id = :run_id::bigint AND status = 'queued'
+RETURNING *;
+
+
+-- name: transition_run(run_id, from_status, to_status)^
+-- Move a run from :from_status to a non-final :to_status; None if it was not in :from_status.
+UPDATE agent_runs SET status = :to_status::text
+WHERE id = :run_id::bigint
+  AND status = :from_status::text
+  AND :to_status::text IN ('queued', 'running', 'waiting', 'deferred')
+RETURNING *;
+
+
+-- name: resume_run(run_id)^
+-- waiting -> running (workers done, or a continuation picked up); None if not waiting.
+UPDATE agent_runs SET status = 'running'
+WHERE id = :run_id::bigint AND status = 'waiting'
+RETURNING *;
+
+
+-- name: finish_run(run_id, status, total_tokens, total_cost_usd, error, summary)^
+-- End an unfinished run as success / failed / cancelled with its totals; None if already finished.
+UPDATE agent_runs
+SET status = :status::text,
+    finished_at = now(),
+    duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int,
+    total_tokens = coalesce(:total_tokens::int, total_tokens),
+    total_cost_usd = coalesce(:total_cost_usd::float8, total_cost_usd),
+    error = :error::text,
+    summary = coalesce(:summary::text, summary)
+WHERE id = :run_id::bigint
+  AND status IN ('queued', 'running', 'waiting', 'deferred')
+  AND :status::text IN ('success', 'failed', 'cancelled')
+RETURNING *;
+
+
+-- name: cancel_run(run_id, cancel_reason)^
+-- Cancel an unfinished run with a reason; None if already finished.
+UPDATE agent_runs
+SET status = 'cancelled', cancel_reason = :cancel_reason::text, finished_at = now()
+WHERE id = :run_id::bigint AND status IN ('queued', 'running', 'waiting', 'deferred')
+RETURNING *;
+
+
+-- name: list_unfinished_runs()
+-- Runs left running, queued or deferred (startup recovery looks at these), oldest first.
+SELECT * FROM agent_runs
+WHERE status IN ('running', 'queued', 'deferred')
+ORDER BY created_at, id;
+
+
+-- name: recover_interrupted_runs(error)
+-- At startup: fail every run still 'running' (its process is gone); returns the runs changed.
+UPDATE agent_runs
+SET status = 'failed', error = :error::text, finished_at = now()
+WHERE status = 'running'
+RETURNING *;
+
+
+-- name: delete_run(run_id)!
+-- Delete a run with its events and barrier (FK cascades); its worker jobs stay, detached.
+DELETE FROM agent_runs WHERE id = :run_id::bigint;

@@ -1,0 +1,36 @@
+-- Named queries of the offline-client sync log (sync_operations): append-only,
+-- idempotent per (user_id, op_id). Loaded by aiosql 15 (zerg_sql.queries); the caller
+-- owns the transaction.
+
+
+-- name: record_sync_operation(user_id, op_id, type, body, lamport, ts)^
+-- Record a client operation once per (user, op_id); a replay returns the stored row (created = false).
+WITH ins AS (
+    INSERT INTO sync_operations (user_id, op_id, type, body, lamport, ts)
+    VALUES (:user_id::bigint, :op_id::text, :type::text, :body::jsonb, :lamport::int,
+            :ts::timestamptz)
+    ON CONFLICT (user_id, op_id) DO NOTHING
+    RETURNING *
+)
+SELECT ins.*, true AS created FROM ins
+UNION ALL
+SELECT s.*, false AS created FROM sync_operations AS s
+WHERE s.user_id = :user_id::bigint AND s.op_id = :op_id::text AND NOT EXISTS (SELECT FROM ins);
+
+
+-- name: list_sync_operations(user_id, after_id, limit_rows)
+-- A user's operations after :after_id in id order (0 for the first page).
+SELECT * FROM sync_operations
+WHERE user_id = :user_id::bigint AND id > :after_id::bigint
+ORDER BY id
+LIMIT :limit_rows::int;
+
+
+-- name: get_max_sync_lamport(user_id)$
+-- The highest Lamport clock a user's client has sent (None before the first operation).
+SELECT max(lamport) FROM sync_operations WHERE user_id = :user_id::bigint;
+
+
+-- name: count_sync_operations(user_id)$
+-- Number of operations a user has synced.
+SELECT count(*) FROM sync_operations WHERE user_id = :user_id::bigint;
