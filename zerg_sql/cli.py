@@ -386,6 +386,8 @@ def dev_reset(yes: bool) -> None:
 
 # Commands of other modules register themselves below, one line each (python -m zerg_sql
 # and the console script both import this module whole).
+from .dash_cli import dash  # noqa: E402
+main.add_command(dash)
 from .adopt_cli import adopt  # noqa: E402
 main.add_command(adopt)
 from .stubs_cli import stubs  # noqa: E402

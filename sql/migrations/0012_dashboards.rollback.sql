@@ -1,0 +1,21 @@
+-- Drops the dashboard functions of 0012 (queue functions first: they call the helpers).
+DROP FUNCTION queue_problem_jobs(int, int, timestamptz);
+DROP FUNCTION queue_depth(timestamptz);
+DROP FUNCTION queue_health(timestamptz);
+DROP FUNCTION queue_require();
+DROP FUNCTION reliability_runners(int);
+DROP FUNCTION reliability_stuck_workers(int, int, int, timestamptz);
+DROP FUNCTION reliability_performance(int, timestamptz);
+DROP FUNCTION reliability_error_groups(int, int, timestamptz);
+DROP FUNCTION reliability_errors(int, int, timestamptz);
+DROP FUNCTION reliability_health(int, int, int, timestamptz);
+DROP FUNCTION trace_llm_details(uuid, int);
+DROP FUNCTION trace_anomalies(uuid, int);
+DROP FUNCTION trace_summary(uuid);
+DROP FUNCTION trace_timeline(uuid, text, int);
+DROP FUNCTION trace_events(uuid, text);
+DROP FUNCTION trace_list(int, int);
+DROP FUNCTION error_signature(text);
+DROP FUNCTION redact_secrets(text);
+DROP FUNCTION dashboard_level(text);
+DROP FUNCTION dashboard_arg(int, int, int, text);
