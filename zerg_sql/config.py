@@ -40,7 +40,8 @@ def scrub(text: str) -> str:
         text = text.replace(secret, "***")
     # A password we were never told about, inside any URL in the text.
     text = re.sub(r"(postgres(?:ql)?(?:\+\w+)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.I)
+    # key=value DSNs; stop at quotes, & and whitespace so JSON and URLs around it stay intact.
+    return re.sub(r"(password\s*=\s*)('[^']*'|[^\s'\"&]+)", r"\1***", text, flags=re.I)
 
 
 def mask_url(url: str) -> str:
@@ -191,3 +192,21 @@ def url_info(url: str) -> dict[str, str]:
     info = {k: str(v) for k, v in psycopg.conninfo.conninfo_to_dict(url).items() if v is not None}
     info.pop("password", None)
     return info
+
+
+# Credential columns (docs/security.md): no command prints their values (`zerg-sql query
+# run` shows whole rows). Results carry column names, not tables, so these are names;
+# `config` is a credential only in a connectors row (encrypted provider secrets), which is
+# the one row shape with both `provider` and `config`.
+SECRET_COLUMNS = frozenset({"encrypted_value", "gmail_refresh_token", "secret", "auth_secret_hash", "token_hash"})
+REDACTED = "[REDACTED]"
+
+
+def redact_secret_columns(result):
+    """A query result (a row dict, a list of them, or a plain value) with credential values replaced."""
+    if isinstance(result, list):
+        return [redact_secret_columns(r) for r in result]
+    if not isinstance(result, dict):
+        return result
+    secret = SECRET_COLUMNS | ({"config"} if "provider" in result else set())
+    return {k: REDACTED if k in secret and v is not None else v for k, v in result.items()}
