@@ -3,8 +3,12 @@
 It uses only the named queries of sql/queries/job_queue.sql:
 
 * claim a batch (claim_jobs), run each job's handler, complete the successes in one
-  statement (complete_jobs, which also writes their ops.runs rows) and record failures
-  (fail_job: retry with backoff, or dead at the last attempt; insert_job_run);
+  statement that also writes their ops.runs rows (complete_jobs; also as it goes when a
+  batch runs longer than a second), record failures at once (fail_job: retry with
+  backoff, or dead at the last attempt; insert_job_run). With batches of one job, the
+  completion rides on the next claim (complete_and_claim_jobs): one commit per job
+  instead of two, which is what bounds that case; with larger batches the two separate
+  statements measured faster (docs/queue.md, Benchmark);
 * a heartbeat thread on its own connection extends the leases of every job in hand
   every min(lease/2, 60) s (extend_job_leases); a lease it fails to extend is lost, and
   that job's result is never written (every write is guarded by owner and attempt);
@@ -13,7 +17,7 @@ It uses only the named queries of sql/queries/job_queue.sql:
   claimed but not started (release_jobs) so they can be claimed again at once;
 * LISTEN zerg_job_queue (enqueue notifies) wakes an idle worker early; polling every
   poll_seconds stays, so a missed notification only delays a job;
-* reap_zombie_jobs at start and then every lease period while idle.
+* reap_zombie_jobs at start and then once per lease period.
 
 Handlers are registered by job id: ``handler(payload) -> None``; raising means failure.
 A handler decorated with ``@in_transaction`` is called as ``handler(payload, conn)``
@@ -37,9 +41,10 @@ import socket
 import threading
 import time
 import traceback
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, cast
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from zerg_sql import db
 from zerg_sql.config import ZergError
@@ -48,12 +53,15 @@ from zerg_sql.queries import queries
 log = logging.getLogger("zerg_sql.queue_worker")
 
 Handler = Callable[..., None]
+Job = dict[str, Any]  # a claimed row: id, job_id, payload, attempts, max_attempts, ...
+Done = tuple[Job, dt.datetime, dt.datetime]  # a job that succeeded, with its start and end
 ZOMBIE_REASON = "Zombie run detected (lease expired during the final attempt)"
 
 
-def connect(url: str) -> psycopg.Connection[dict[str, Any]]:
+def connect(url: str, name: str = "zerg-sql queue worker") -> psycopg.Connection[dict[str, Any]]:
     """An autocommit connection with dict rows and TimeZone UTC (zerg_sql.db.connect)."""
-    return db.connect(url, autocommit=True, application_name="zerg-sql queue worker")
+    conn = db.connect(url, autocommit=True, application_name=name)
+    return cast("psycopg.Connection[dict[str, Any]]", conn)
 
 
 def in_transaction(fn: Handler) -> Handler:
@@ -125,7 +133,7 @@ class _Heartbeat(threading.Thread):
                 continue
             try:
                 if conn is None or conn.closed:
-                    conn = connect(self.url)
+                    conn = connect(self.url, "zerg-sql queue heartbeat")
                 rows = queries.extend_job_leases(
                     conn, owner=self.owner, ids=[i for i, _ in items],
                     attempts=[a for _, a in items], lease_seconds=self.lease_seconds)
@@ -190,6 +198,7 @@ class Worker:
                 self._alarm = True
         self._hb = _Heartbeat(self.url, self.owner, self.lease_seconds)
         self._hb.start()
+        self._pending: list[Done] = []
         next_reap = 0.0
         try:
             while not self._stopping.is_set():
@@ -202,22 +211,29 @@ class Worker:
                         for row in queries.reap_zombie_jobs(self.conn, reason=ZOMBIE_REASON):
                             log.warning("reaped zombie job %s: %s", row["id"], row["last_error"])
                         next_reap = time.monotonic() + max(self.lease_seconds, 5.0)
-                    jobs = list(queries.claim_jobs(
-                        self.conn, owner=self.owner, lease_seconds=self.lease_seconds,
-                        batch=self.batch))
+                    jobs = self._complete_and_claim() if self.batch == 1 else self._claim()
                     if jobs:
                         self._process(jobs)
                         continue
                     if until_idle:
                         break
                     self._wait()
+                except psycopg.errors.DeadlockDetected as exc:
+                    # Rare: two statements writing ops.runs rows with the same (job_key,
+                    # started_at). The statement was rolled back as a whole; jobs still
+                    # pending stay pending and the next statement retries them.
+                    log.warning("deadlock, retrying: %s", exc)
                 except (psycopg.OperationalError, ZergError) as exc:
                     # Jobs in hand stay leased and become claimable when the lease expires.
                     log.warning("database error, reconnecting: %s", exc)
+                    self._hb.drop([j["id"] for j, _, _ in self._pending])
+                    self._pending.clear()
                     if self.conn is not None:
                         self.conn.close()
                     self.conn = None
                     self._stopping.wait(1.0)
+            if self._pending and self.conn is not None and not self.conn.closed:
+                self._flush()  # stopping: record the jobs already done
         finally:
             self._hb.done.set()
             if self.conn is not None:
@@ -245,14 +261,14 @@ class Worker:
 
     # -- one batch ---------------------------------------------------------------------
 
-    def _process(self, jobs: list[dict[str, Any]]) -> None:
+    def _process(self, jobs: list[Job]) -> None:
+        """Run a claimed batch; successes wait in self._pending for the next claim's commit."""
         self._hb.hold(jobs)
-        pending: list[tuple[dict[str, Any], dt.datetime, dt.datetime]] = []
         last_flush = time.monotonic()
         try:
             for n, job in enumerate(jobs):
                 if self._stopping.is_set():
-                    self._flush(pending)
+                    self._flush()
                     self._release(jobs[n:])
                     return
                 if self._hb.is_lost(job["id"]):
@@ -267,21 +283,21 @@ class Worker:
                 else:
                     error = self._call(handler, job["payload"])
                     if error is None:
-                        pending.append((job, started, _now()))
+                        self._pending.append((job, started, _now()))
                     else:
                         self._fail(job, error[1], error[0], started, _now())
-                if pending and time.monotonic() - last_flush > 1.0:
-                    self._flush(pending)
+                if self._pending and time.monotonic() - last_flush > 1.0:
+                    self._flush()  # long batches: do not sit on finished jobs
                     last_flush = time.monotonic()
-            self._flush(pending)
         finally:
-            self._hb.drop([j["id"] for j in jobs])
+            pending = {j["id"] for j, _, _ in self._pending}
+            self._hb.drop([j["id"] for j in jobs if j["id"] not in pending])
 
     def _call(self, fn: Handler, *args: Any) -> tuple[str, str] | None:
         """Run a handler under the timeout; None on success, else (error type, text)."""
         try:
             if self._alarm:
-                signal.setitimer(signal.ITIMER_REAL, self.job_timeout)
+                signal.setitimer(signal.ITIMER_REAL, float(self.job_timeout or 0))
             try:
                 fn(*args)
             finally:
@@ -319,45 +335,74 @@ class Worker:
                         queries.listen_for_jobs(self.conn)
                 self._fail(job, rb.error[1], rb.error[0], started, _now())
 
-    def _flush(self, pending: list[tuple[dict[str, Any], dt.datetime, dt.datetime]]) -> None:
-        todo = [p for p in pending if not self._hb.is_lost(p[0]["id"])]
-        pending.clear()
-        if not todo:
-            return
-        done = {r["id"] for r in queries.complete_jobs(
-            self.conn, owner=self.owner, ids=[j["id"] for j, _, _ in todo],
-            attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
-            ended=[e for _, _, e in todo], history=self.history)}
+    def _db(self) -> psycopg.Connection[dict[str, Any]]:
+        assert self.conn is not None
+        return self.conn
+
+    def _todo(self) -> list[Done]:
+        """The finished jobs to complete (those whose lease the heartbeat lost are skipped)."""
+        return [p for p in self._pending if not self._hb.is_lost(p[0]["id"])]
+
+    def _completed(self, todo: list[Done], done: set[str]) -> None:
         self.processed += len(done)
         for job, _, _ in todo:
             if job["id"] not in done:
                 log.warning("job %s: lease lost, result discarded", job["id"])
-        self._hb.drop(list(done))
+        self._hb.drop([j["id"] for j, _, _ in self._pending])
+        self._pending.clear()
 
-    def _fail(self, job: dict[str, Any], error: str, error_type: str,
+    def _complete_and_claim(self) -> list[Job]:
+        """Complete the finished jobs and claim the next batch in one statement and commit."""
+        todo = self._todo()
+        rows = [cast(Job, r) for r in queries.complete_and_claim_jobs(
+            self._db(), owner=self.owner, ids=[j["id"] for j, _, _ in todo],
+            attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
+            ended=[e for _, _, e in todo], history=self.history,
+            lease_seconds=self.lease_seconds, batch=self.batch)]
+        self._completed(todo, {r["id"] for r in rows if r["kind"] == "completed"})
+        return [r for r in rows if r["kind"] == "claimed"]
+
+    def _claim(self) -> list[Job]:
+        """Complete the finished jobs (complete_jobs), then claim the next batch (claim_jobs)."""
+        self._flush()
+        return [cast(Job, r) for r in queries.claim_jobs(
+            self._db(), owner=self.owner, lease_seconds=self.lease_seconds, batch=self.batch)]
+
+    def _flush(self) -> None:
+        todo = self._todo()
+        if not todo:
+            return
+        done = {cast(str, r["id"]) for r in queries.complete_jobs(
+            self._db(), owner=self.owner, ids=[j["id"] for j, _, _ in todo],
+            attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
+            ended=[e for _, _, e in todo], history=self.history)}
+        self._completed(todo, done)
+
+    def _fail(self, job: Job, error: str, error_type: str,
               started: dt.datetime, ended: dt.datetime) -> None:
-        assert self.conn is not None
-        with self.conn.transaction():
-            row = queries.fail_job(self.conn, id=job["id"], owner=self.owner,
+        conn = self._db()
+        with conn.transaction():
+            row = queries.fail_job(conn, id=job["id"], owner=self.owner,
                                    attempt=job["attempts"], error=error)
             if row is None:
                 log.warning("job %s: lease lost, failure not recorded", job["id"])
                 return
             if self.history:
                 queries.insert_job_run(
-                    self.conn, job_id=job["job_id"], started_at=started, ended_at=ended,
+                    conn, job_id=job["job_id"], started_at=started, ended_at=ended,
                     status="failure", error_message=error, error_type=error_type,
-                    metadata=None)
+                    metadata=Jsonb({"queue_id": job["id"], "attempt": job["attempts"],
+                                    "owner": self.owner, "next": row["status"]}))
         self.processed += 1
         log.info("job %s attempt %s failed -> %s", job["id"], job["attempts"], row["status"])
 
-    def _release(self, jobs: list[dict[str, Any]]) -> None:
+    def _release(self, jobs: list[Job]) -> None:
         if not jobs:
             return
-        released = queries.release_jobs(self.conn, owner=self.owner,
-                                        ids=[j["id"] for j in jobs],
-                                        attempts=[j["attempts"] for j in jobs])
-        log.info("released %d unstarted jobs", len(list(released)))
+        released = list(queries.release_jobs(self._db(), owner=self.owner,
+                                             ids=[j["id"] for j in jobs],
+                                             attempts=[j["attempts"] for j in jobs]))
+        log.info("released %d unstarted jobs", len(released))
 
 
 def main(argv: list[str] | None = None) -> int:
