@@ -26,6 +26,595 @@ CREATE SCHEMA zerg;
 
 
 --
+-- Name: dashboard_arg(integer, integer, integer, text); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.dashboard_arg(value integer, lo integer, hi integer, param text) RETURNS integer
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    IF value IS NULL OR value < lo OR value > hi THEN
+        RAISE EXCEPTION 'invalid %: %', param, coalesce(value::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('%s must be an integer from %s to %s', param, lo, hi);
+    END IF;
+    RETURN value;
+END
+$$;
+
+
+--
+-- Name: dashboard_level(text); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.dashboard_level(level text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    IF level IS NULL OR level NOT IN ('summary', 'errors', 'full') THEN
+        RAISE EXCEPTION 'invalid level: %', coalesce(level, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'level must be summary, errors or full';
+    END IF;
+    RETURN level;
+END
+$$;
+
+
+--
+-- Name: redact_secrets(text); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.redact_secrets(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN regexp_replace(regexp_replace(t, '((?:api[_-]?key|password|secret|token|authorization)["'']?\s*[:=]\s*)(?:"[^"]*"|''[^'']*''|(?:(?:bearer|basic)\s+)?[^\s"'',;&}]+)'::text, '\1[REDACTED]'::text, 'gi'::text), '(bearer\s+)(?!\[REDACTED\])[^\s"'',;&}]+'::text, '\1[REDACTED]'::text, 'gi'::text);
+
+
+--
+-- Name: error_signature(text); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.error_signature(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (btrim(COALESCE(t, ''::text)) = ''::text) THEN '(no error message)'::text ELSE "left"(btrim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(zerg.redact_secrets(t), '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'::text, '<uuid>'::text, 'gi'::text), '\m(?:0x[0-9a-f]+|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,})\M'::text, '<hex>'::text, 'gi'::text), '[0-9]+'::text, '<n>'::text, 'g'::text), '\s+'::text, ' '::text, 'g'::text)), 200) END;
+
+
+--
+-- Name: grant_dashboard_access(text); Type: PROCEDURE; Schema: zerg; Owner: -
+--
+
+CREATE PROCEDURE zerg.grant_dashboard_access(IN role_name text)
+    LANGUAGE plpgsql
+    SET search_path TO 'zerg'
+    AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
+        RAISE EXCEPTION 'role % does not exist', coalesce(role_name, 'NULL')
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'a DBA creates it: CREATE ROLE ... NOLOGIN (docs/security.md)';
+    END IF;
+    IF role_name = current_user THEN
+        RAISE EXCEPTION 'the dashboard role must not be the schema owner %', current_user
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = role_name AND rolsuper)
+       OR pg_has_role(role_name, current_user, 'MEMBER') THEN
+        RAISE WARNING 'dashboard role % is a superuser or a member of %: it can write anyway',
+            role_name, current_user;
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), role_name);
+    EXECUTE format('GRANT SELECT ON TABLE agent_runs, worker_jobs TO %I', role_name);
+    EXECUTE format('GRANT SELECT (id, created_at, run_id, worker_id, thread_id, owner_id, trace_id, '
+                   'span_id, phase, model, message_count, input_tokens, response_content, '
+                   'response_tool_calls, output_tokens, reasoning_tokens, duration_ms, '
+                   'checkpoint_id, error) ON TABLE llm_audit_log TO %I', role_name);
+    EXECUTE format('GRANT SELECT (id, owner_id, name, status, last_seen_at, capabilities) '
+                   'ON TABLE runners TO %I', role_name);
+    EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO %I', current_schema(), role_name);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT EXECUTE ON FUNCTIONS TO %I',
+                   current_schema(), role_name);
+END
+$$;
+
+
+--
+-- Name: queue_depth(timestamp with time zone); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.queue_depth(as_of timestamp with time zone DEFAULT now()) RETURNS TABLE(status text, jobs bigint, due bigint, oldest_scheduled_for timestamp with time zone, retried bigint, max_attempts_used integer)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'zerg'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    t_now timestamptz := coalesce(as_of, now());
+BEGIN
+    PERFORM queue_require();
+    RETURN QUERY
+    SELECT s.status, count(j.id), count(j.id) FILTER (WHERE j.scheduled_for <= t_now),
+           min(j.scheduled_for), count(j.id) FILTER (WHERE j.attempts > 1), max(j.attempts)
+    FROM (VALUES (1, 'queued'), (2, 'running'), (3, 'success'), (4, 'dead')) AS s(n, status)
+    LEFT JOIN ops.job_queue AS j ON j.status = s.status
+    GROUP BY s.n, s.status
+    ORDER BY s.n;
+END
+$$;
+
+
+--
+-- Name: queue_health(timestamp with time zone); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.queue_health(as_of timestamp with time zone DEFAULT now()) RETURNS TABLE(queued bigint, queued_due bigint, running bigint, expired_leases bigint, oldest_due_at timestamp with time zone, oldest_due_age_s double precision, awaiting_retry bigint, dead_last_day bigint, dead_tuples bigint, live_tuples bigint, last_vacuum timestamp with time zone, oldest_xact_start timestamp with time zone, oldest_xact_age_s double precision, oldest_xact_pid integer, oldest_xmin_age bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'zerg'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    t_now timestamptz := coalesce(as_of, now());
+BEGIN
+    PERFORM queue_require();
+    RETURN QUERY
+    SELECT q.queued, q.queued_due, q.running, q.expired, q.oldest_due,
+           extract(epoch FROM t_now - q.oldest_due)::float8, q.awaiting_retry, q.dead_last_day,
+           s.n_dead_tup, s.n_live_tup, greatest(s.last_vacuum, s.last_autovacuum),
+           x.xact_start, extract(epoch FROM t_now - x.xact_start)::float8, x.pid, x.xmin_age
+    FROM (
+        SELECT count(*) FILTER (WHERE j.status = 'queued') AS queued,
+               count(*) FILTER (WHERE j.status = 'queued' AND j.scheduled_for <= t_now) AS queued_due,
+               count(*) FILTER (WHERE j.status = 'running') AS running,
+               count(*) FILTER (WHERE j.status = 'running' AND j.lease_expires_at < t_now) AS expired,
+               min(j.scheduled_for) FILTER (WHERE j.status = 'queued' AND j.scheduled_for <= t_now) AS oldest_due,
+               count(*) FILTER (WHERE j.status = 'queued' AND j.attempts > 0) AS awaiting_retry,
+               count(*) FILTER (WHERE j.status = 'dead' AND j.finished_at > t_now - interval '1 day'
+                                  AND j.finished_at <= t_now) AS dead_last_day
+        FROM ops.job_queue AS j
+    ) AS q
+    LEFT JOIN pg_stat_user_tables AS s ON s.relid = 'ops.job_queue'::regclass
+    LEFT JOIN LATERAL (
+        SELECT a.xact_start, a.pid, age(a.backend_xmin)::bigint AS xmin_age
+        FROM pg_stat_activity AS a
+        WHERE a.datname = current_database() AND a.xact_start IS NOT NULL
+          AND a.pid <> pg_backend_pid()
+        ORDER BY a.xact_start
+        LIMIT 1
+    ) AS x ON true;
+END
+$$;
+
+
+--
+-- Name: queue_problem_jobs(integer, integer, timestamp with time zone); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.queue_problem_jobs(hours integer DEFAULT 24, max_rows integer DEFAULT 50, as_of timestamp with time zone DEFAULT now()) RETURNS TABLE(category text, id text, job_id text, status text, attempts integer, max_attempts integer, scheduled_for timestamp with time zone, lease_owner text, lease_expires_at timestamp with time zone, finished_at timestamp with time zone, last_error text, total bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'zerg'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    t_now timestamptz := coalesce(as_of, now());
+    since timestamptz := t_now - make_interval(hours => dashboard_arg(hours, 1, 168, 'hours'));
+    n int := dashboard_arg(max_rows, 1, 500, 'max_rows');
+BEGIN
+    PERFORM queue_require();
+    RETURN QUERY
+    (SELECT 'expired_lease', j.id, j.job_id, j.status, j.attempts, j.max_attempts,
+            j.scheduled_for, j.lease_owner, j.lease_expires_at, j.finished_at,
+            left(redact_secrets(j.last_error), 200), count(*) OVER ()
+     FROM ops.job_queue AS j
+     WHERE j.status = 'running' AND j.lease_expires_at < t_now
+     ORDER BY j.lease_expires_at, j.id
+     LIMIT n)
+    UNION ALL
+    (SELECT 'dead', j.id, j.job_id, j.status, j.attempts, j.max_attempts,
+            j.scheduled_for, j.lease_owner, j.lease_expires_at, j.finished_at,
+            left(redact_secrets(j.last_error), 200), count(*) OVER ()
+     FROM ops.job_queue AS j
+     WHERE j.status = 'dead' AND j.finished_at > since AND j.finished_at <= t_now
+     ORDER BY j.finished_at DESC, j.id
+     LIMIT n);
+END
+$$;
+
+
+--
+-- Name: queue_require(); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.queue_require() RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF to_regclass('ops.job_queue') IS NULL THEN
+        RAISE EXCEPTION 'ops.job_queue does not exist in database %', current_database()
+            USING ERRCODE = 'undefined_table',
+                  HINT = 'the queue is created by the ops migrations (dev, test) or by its owner (prod)';
+    END IF;
+END
+$$;
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: agent_runs; Type: TABLE; Schema: zerg; Owner: -
+--
+
+CREATE TABLE zerg.agent_runs (
+    id bigint NOT NULL,
+    agent_id bigint NOT NULL,
+    thread_id bigint NOT NULL,
+    continuation_of_run_id bigint,
+    correlation_id text,
+    trace_id uuid DEFAULT gen_random_uuid(),
+    model text,
+    reasoning_effort text,
+    assistant_message_id text,
+    status text DEFAULT 'queued'::text NOT NULL,
+    trigger text DEFAULT 'manual'::text NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    duration_ms integer,
+    total_tokens integer,
+    total_cost_usd double precision,
+    error text,
+    cancel_reason text,
+    summary text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agent_runs_reasoning_effort_check CHECK ((reasoning_effort = ANY (ARRAY['none'::text, 'low'::text, 'medium'::text, 'high'::text]))),
+    CONSTRAINT agent_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'waiting'::text, 'deferred'::text, 'success'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT agent_runs_trigger_check CHECK ((trigger = ANY (ARRAY['manual'::text, 'schedule'::text, 'chat'::text, 'webhook'::text, 'api'::text, 'continuation'::text])))
+);
+
+
+--
+-- Name: TABLE agent_runs; Type: COMMENT; Schema: zerg; Owner: -
+--
+
+COMMENT ON TABLE zerg.agent_runs IS 'One execution of an agent on a thread: status lifecycle, timing, tokens, cost, trace id.';
+
+
+--
+-- Name: worker_jobs; Type: TABLE; Schema: zerg; Owner: -
+--
+
+CREATE TABLE zerg.worker_jobs (
+    id bigint NOT NULL,
+    owner_id bigint NOT NULL,
+    supervisor_run_id bigint,
+    tool_call_id text,
+    trace_id uuid,
+    task text NOT NULL,
+    model text NOT NULL,
+    reasoning_effort text DEFAULT 'none'::text,
+    status text DEFAULT 'queued'::text NOT NULL,
+    worker_id text,
+    error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    CONSTRAINT worker_jobs_reasoning_effort_check CHECK ((reasoning_effort = ANY (ARRAY['none'::text, 'low'::text, 'medium'::text, 'high'::text]))),
+    CONSTRAINT worker_jobs_status_check CHECK ((status = ANY (ARRAY['created'::text, 'queued'::text, 'running'::text, 'success'::text, 'failed'::text, 'cancelled'::text])))
+);
+
+
+--
+-- Name: TABLE worker_jobs; Type: COMMENT; Schema: zerg; Owner: -
+--
+
+COMMENT ON TABLE zerg.worker_jobs IS 'Background worker tasks spawned by a supervisor run (or a user), picked up by the worker poller.';
+
+
+--
+-- Name: reliability_error_groups(integer, integer, timestamp with time zone); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.reliability_error_groups(hours integer DEFAULT 24, max_rows integer DEFAULT 50, as_of timestamp with time zone DEFAULT now()) RETURNS TABLE(source text, signature text, occurrences bigint, first_seen timestamp with time zone, last_seen timestamp with time zone, example_id bigint, example_error text, example_trace_id uuid, groups_total bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ WITH w AS (
+          SELECT COALESCE(reliability_error_groups.as_of, now()) AS at,
+             (COALESCE(reliability_error_groups.as_of, now()) - make_interval(hours => zerg.dashboard_arg(reliability_error_groups.hours, 1, 168, 'hours'::text))) AS since
+         ), f AS (
+          SELECT 'run'::text AS source,
+             r.id,
+             r.created_at,
+             r.error,
+             r.trace_id
+            FROM zerg.agent_runs r,
+             w
+           WHERE ((r.status = 'failed'::text) AND (r.created_at > w.since) AND (r.created_at <= w.at))
+         UNION ALL
+          SELECT 'worker'::text AS source,
+             j.id,
+             j.created_at,
+             j.error,
+             j.trace_id
+            FROM zerg.worker_jobs j,
+             w
+           WHERE ((j.status = 'failed'::text) AND (j.created_at > w.since) AND (j.created_at <= w.at))
+         ), g AS (
+          SELECT f.source,
+             zerg.error_signature(f.error) AS signature,
+             count(*) AS occurrences,
+             min(f.created_at) AS first_seen,
+             max(f.created_at) AS last_seen,
+             (array_agg(f.id ORDER BY f.created_at DESC, f.id DESC))[1] AS example_id,
+             (array_agg(f.error ORDER BY f.created_at DESC, f.id DESC))[1] AS example_error,
+             (array_agg(f.trace_id ORDER BY f.created_at DESC, f.id DESC))[1] AS example_trace_id
+            FROM f
+           GROUP BY f.source, (zerg.error_signature(f.error))
+         )
+  SELECT g.source,
+     g.signature,
+     g.occurrences,
+     g.first_seen,
+     g.last_seen,
+     g.example_id,
+     "left"(zerg.redact_secrets(g.example_error), 200) AS "left",
+     g.example_trace_id,
+     count(*) OVER () AS count
+    FROM g
+   ORDER BY g.occurrences DESC, g.last_seen DESC, g.source, g.signature
+  LIMIT zerg.dashboard_arg(reliability_error_groups.max_rows, 1, 200, 'max_rows'::text);
+END;
+
+
+--
+-- Name: reliability_errors(integer, integer, timestamp with time zone); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.reliability_errors(hours integer DEFAULT 24, max_rows integer DEFAULT 50, as_of timestamp with time zone DEFAULT now()) RETURNS TABLE(source text, id bigint, created_at timestamp with time zone, error text, task_preview text, trace_id uuid, total bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ WITH w AS (
+          SELECT COALESCE(reliability_errors.as_of, now()) AS at,
+             (COALESCE(reliability_errors.as_of, now()) - make_interval(hours => zerg.dashboard_arg(reliability_errors.hours, 1, 168, 'hours'::text))) AS since
+         )
+ ( SELECT 'run'::text AS source,
+     r.id,
+     r.created_at,
+     "left"(zerg.redact_secrets(r.error), 200) AS "left",
+     NULL::text AS text,
+     r.trace_id,
+     ( SELECT count(*) AS count
+            FROM zerg.agent_runs c,
+             w w_1
+           WHERE ((c.status = 'failed'::text) AND (c.created_at > w_1.since) AND (c.created_at <= w_1.at))) AS count
+    FROM zerg.agent_runs r,
+     w
+   WHERE ((r.status = 'failed'::text) AND (r.created_at > w.since) AND (r.created_at <= w.at))
+   ORDER BY r.created_at DESC, r.id DESC
+  LIMIT zerg.dashboard_arg(reliability_errors.max_rows, 1, 200, 'max_rows'::text))
+ UNION ALL
+ ( SELECT 'worker'::text AS source,
+     j.id,
+     j.created_at,
+     "left"(zerg.redact_secrets(j.error), 200) AS "left",
+     "left"(zerg.redact_secrets(j.task), 100) AS "left",
+     j.trace_id,
+     ( SELECT count(*) AS count
+            FROM zerg.worker_jobs c,
+             w w_1
+           WHERE ((c.status = 'failed'::text) AND (c.created_at > w_1.since) AND (c.created_at <= w_1.at))) AS count
+    FROM zerg.worker_jobs j,
+     w
+   WHERE ((j.status = 'failed'::text) AND (j.created_at > w.since) AND (j.created_at <= w.at))
+   ORDER BY j.created_at DESC, j.id DESC
+  LIMIT zerg.dashboard_arg(reliability_errors.max_rows, 1, 200, 'max_rows'::text));
+END;
+
+
+--
+-- Name: runners; Type: TABLE; Schema: zerg; Owner: -
+--
+
+CREATE TABLE zerg.runners (
+    id bigint NOT NULL,
+    owner_id bigint NOT NULL,
+    name text NOT NULL,
+    labels jsonb,
+    capabilities jsonb DEFAULT '["exec.readonly"]'::jsonb NOT NULL,
+    status text DEFAULT 'offline'::text NOT NULL,
+    last_seen_at timestamp with time zone,
+    auth_secret_hash text NOT NULL,
+    runner_metadata jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT runners_status_check CHECK ((status = ANY (ARRAY['online'::text, 'offline'::text, 'revoked'::text])))
+);
+
+
+--
+-- Name: TABLE runners; Type: COMMENT; Schema: zerg; Owner: -
+--
+
+COMMENT ON TABLE zerg.runners IS 'Machines a user enrolled to run commands for their agents (status, capabilities, secret hash).';
+
+
+--
+-- Name: reliability_health(integer, integer, integer, timestamp with time zone); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.reliability_health(high_errors integer DEFAULT 10, some_errors integer DEFAULT 5, window_minutes integer DEFAULT 60, as_of timestamp with time zone DEFAULT now()) RETURNS TABLE(status text, recent_run_errors bigint, recent_worker_errors bigint, runners_online bigint, runners_offline bigint, runners_revoked bigint, runners_total bigint, all_runners_offline boolean, checked_at timestamp with time zone)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (h.high_err AND h.all_offline) THEN 'unhealthy'::text
+             WHEN (h.high_err OR h.all_offline OR h.some_err) THEN 'degraded'::text
+             ELSE 'healthy'::text
+         END AS "case",
+     h.run_errors,
+     h.worker_errors,
+     h.online,
+     h.offline,
+     h.revoked,
+     h.total,
+     h.all_offline,
+     h.at
+    FROM ( SELECT e.run_errors,
+             e.worker_errors,
+             rn.online,
+             rn.offline,
+             rn.revoked,
+             rn.total,
+             e.at,
+             ((e.run_errors > zerg.dashboard_arg(reliability_health.high_errors, 0, 1000000, 'high_errors'::text)) OR (e.worker_errors > zerg.dashboard_arg(reliability_health.high_errors, 0, 1000000, 'high_errors'::text))) AS high_err,
+             ((e.run_errors > zerg.dashboard_arg(reliability_health.some_errors, 0, 1000000, 'some_errors'::text)) OR (e.worker_errors > zerg.dashboard_arg(reliability_health.some_errors, 0, 1000000, 'some_errors'::text))) AS some_err,
+             ((rn.total > 0) AND (rn.online = 0)) AS all_offline
+            FROM (( SELECT w.at,
+                     ( SELECT count(*) AS count
+                            FROM zerg.agent_runs r
+                           WHERE ((r.status = 'failed'::text) AND (r.created_at > w.since) AND (r.created_at <= w.at))) AS run_errors,
+                     ( SELECT count(*) AS count
+                            FROM zerg.worker_jobs j
+                           WHERE ((j.status = 'failed'::text) AND (j.created_at > w.since) AND (j.created_at <= w.at))) AS worker_errors
+                    FROM ( SELECT COALESCE(reliability_health.as_of, now()) AS at,
+                             (COALESCE(reliability_health.as_of, now()) - make_interval(mins => zerg.dashboard_arg(reliability_health.window_minutes, 1, 10080, 'window_minutes'::text))) AS since) w) e
+              CROSS JOIN ( SELECT count(*) FILTER (WHERE (x.status = 'online'::text)) AS online,
+                     count(*) FILTER (WHERE (x.status = 'offline'::text)) AS offline,
+                     count(*) FILTER (WHERE (x.status = 'revoked'::text)) AS revoked,
+                     count(*) AS total
+                    FROM zerg.runners x) rn)) h;
+END;
+
+
+--
+-- Name: reliability_performance(integer, timestamp with time zone); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.reliability_performance(hours integer DEFAULT 24, as_of timestamp with time zone DEFAULT now()) RETURNS TABLE(scope text, key text, runs bigint, min_ms integer, p50_ms double precision, p95_ms double precision, p99_ms double precision, max_ms integer, avg_ms double precision)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ WITH w AS (
+          SELECT COALESCE(reliability_performance.as_of, now()) AS at,
+             (COALESCE(reliability_performance.as_of, now()) - make_interval(hours => zerg.dashboard_arg(reliability_performance.hours, 1, 168, 'hours'::text))) AS since
+         )
+  SELECT
+         CASE
+             WHEN (GROUPING(r.model) = 0) THEN 'model'::text
+             WHEN (GROUPING(r.trigger) = 0) THEN 'trigger'::text
+             ELSE 'all'::text
+         END AS scope,
+         CASE
+             WHEN (GROUPING(r.model) = 0) THEN COALESCE(r.model, '(none)'::text)
+             WHEN (GROUPING(r.trigger) = 0) THEN r.trigger
+             ELSE 'all'::text
+         END AS key,
+     count(*) AS runs,
+     min(r.duration_ms) AS min,
+     percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY ((r.duration_ms)::double precision)) AS percentile_cont,
+     percentile_cont((0.95)::double precision) WITHIN GROUP (ORDER BY ((r.duration_ms)::double precision)) AS percentile_cont,
+         CASE
+             WHEN (count(*) >= 100) THEN percentile_cont((0.99)::double precision) WITHIN GROUP (ORDER BY ((r.duration_ms)::double precision))
+             ELSE NULL::double precision
+         END AS "case",
+     max(r.duration_ms) AS max,
+     (avg(r.duration_ms))::double precision AS avg
+    FROM zerg.agent_runs r,
+     w
+   WHERE ((r.created_at > w.since) AND (r.created_at <= w.at) AND (r.duration_ms IS NOT NULL))
+   GROUP BY GROUPING SETS ((), (r.model), (r.trigger))
+   ORDER BY
+         CASE
+             WHEN (GROUPING(r.model) = 0) THEN 2
+             WHEN (GROUPING(r.trigger) = 0) THEN 3
+             ELSE 1
+         END, (count(*)) DESC,
+         CASE
+             WHEN (GROUPING(r.model) = 0) THEN COALESCE(r.model, '(none)'::text)
+             WHEN (GROUPING(r.trigger) = 0) THEN r.trigger
+             ELSE 'all'::text
+         END;
+END;
+
+
+--
+-- Name: reliability_runners(integer); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.reliability_runners(max_rows integer DEFAULT 100) RETURNS TABLE(id bigint, owner_id bigint, name text, status text, last_seen_at timestamp with time zone, capabilities jsonb, total bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT x.id,
+     x.owner_id,
+     x.name,
+     x.status,
+     x.last_seen_at,
+     x.capabilities,
+     count(*) OVER () AS count
+    FROM zerg.runners x
+   ORDER BY x.last_seen_at DESC NULLS LAST, x.id
+  LIMIT zerg.dashboard_arg(reliability_runners.max_rows, 1, 1000, 'max_rows'::text);
+END;
+
+
+--
+-- Name: reliability_stuck_workers(integer, integer, integer, timestamp with time zone); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.reliability_stuck_workers(threshold_mins integer DEFAULT 10, max_rows integer DEFAULT 50, orphan_mins integer DEFAULT 5, as_of timestamp with time zone DEFAULT now()) RETURNS TABLE(category text, id bigint, status text, task_preview text, created_at timestamp with time zone, started_at timestamp with time zone, waiting_since timestamp with time zone, waiting_s double precision, worker_id text, trace_id uuid, total bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ WITH w AS (
+          SELECT COALESCE(reliability_stuck_workers.as_of, now()) AS at,
+             (COALESCE(reliability_stuck_workers.as_of, now()) - make_interval(mins => zerg.dashboard_arg(reliability_stuck_workers.threshold_mins, 0, 1440, 'threshold_mins'::text))) AS cutoff,
+             (COALESCE(reliability_stuck_workers.as_of, now()) - make_interval(mins => zerg.dashboard_arg(reliability_stuck_workers.orphan_mins, 0, 1440, 'orphan_mins'::text))) AS orphan_cutoff
+         ), c AS (
+          SELECT 1 AS rank,
+             j_1.id,
+             COALESCE(j_1.started_at, j_1.created_at) AS since
+            FROM zerg.worker_jobs j_1,
+             w w_1
+           WHERE ((j_1.status = 'running'::text) AND (COALESCE(j_1.started_at, j_1.created_at) < w_1.cutoff))
+         UNION ALL
+          SELECT 2,
+             j_1.id,
+             j_1.created_at
+            FROM zerg.worker_jobs j_1,
+             w w_1
+           WHERE ((j_1.status = 'queued'::text) AND (j_1.started_at IS NULL) AND (j_1.created_at < w_1.cutoff))
+         UNION ALL
+          SELECT 3,
+             j_1.id,
+             j_1.created_at
+            FROM zerg.worker_jobs j_1,
+             w w_1
+           WHERE ((j_1.status = 'created'::text) AND (j_1.created_at < w_1.orphan_cutoff))
+         ), ranked AS (
+          SELECT c.rank,
+             c.id,
+             c.since,
+             row_number() OVER (PARTITION BY c.rank ORDER BY c.since, c.id) AS n,
+             count(*) OVER (PARTITION BY c.rank) AS total
+            FROM c
+         )
+  SELECT (ARRAY['stuck_running'::text, 'queued_never_started'::text, 'orphaned_created'::text])[x.rank] AS "array",
+     j.id,
+     j.status,
+     "left"(zerg.redact_secrets(j.task), 100) AS "left",
+     j.created_at,
+     j.started_at,
+     x.since,
+     (EXTRACT(epoch FROM (w.at - x.since)))::double precision AS "extract",
+     j.worker_id,
+     j.trace_id,
+     x.total
+    FROM ((ranked x
+      JOIN zerg.worker_jobs j ON ((j.id = x.id)))
+      CROSS JOIN w)
+   WHERE (x.n <= zerg.dashboard_arg(reliability_stuck_workers.max_rows, 1, 500, 'max_rows'::text))
+   ORDER BY x.rank, x.n;
+END;
+
+
+--
 -- Name: set_updated_at(); Type: FUNCTION; Schema: zerg; Owner: -
 --
 
@@ -42,9 +631,361 @@ END
 $$;
 
 
-SET default_tablespace = '';
+--
+-- Name: llm_audit_log; Type: TABLE; Schema: zerg; Owner: -
+--
 
-SET default_table_access_method = heap;
+CREATE TABLE zerg.llm_audit_log (
+    id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    run_id bigint,
+    worker_id text,
+    thread_id bigint,
+    owner_id bigint,
+    trace_id uuid,
+    span_id uuid,
+    phase text,
+    model text,
+    messages jsonb,
+    message_count integer,
+    input_tokens integer,
+    response_content text,
+    response_tool_calls jsonb,
+    output_tokens integer,
+    reasoning_tokens integer,
+    duration_ms integer,
+    checkpoint_id text,
+    error text,
+    CONSTRAINT llm_audit_log_phase_check CHECK ((phase = ANY (ARRAY['initial'::text, 'tool_iteration'::text, 'synthesis'::text])))
+);
+
+
+--
+-- Name: TABLE llm_audit_log; Type: COMMENT; Schema: zerg; Owner: -
+--
+
+COMMENT ON TABLE zerg.llm_audit_log IS 'Insert-only record of every LLM call (prompt, response, tokens, timing); survives run/thread/user deletion.';
+
+
+--
+-- Name: trace_anomalies(uuid, integer); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) RETURNS TABLE(ts timestamp with time zone, kind text, source text, source_id bigint, message text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT a.ts,
+     a.kind,
+     a.source,
+     a.source_id,
+     a.message
+    FROM ( SELECT COALESCE(r.finished_at, r.created_at) AS ts,
+             'run_failed'::text AS kind,
+             'run'::text AS source,
+             r.id AS source_id,
+             ((('Run '::text || r.id) || ' failed: '::text) || COALESCE("left"(zerg.redact_secrets(r.error), 200), '(no error message)'::text)) AS message
+            FROM zerg.agent_runs r
+           WHERE ((r.trace_id = trace_anomalies.trace) AND (r.status = 'failed'::text))
+         UNION ALL
+          SELECT COALESCE(w.finished_at, w.created_at) AS "coalesce",
+             'worker_failed'::text AS kind,
+             'worker'::text AS source,
+             w.id,
+             ((('Worker '::text || w.id) || ' failed: '::text) || COALESCE("left"(zerg.redact_secrets(w.error), 200), '(no error message)'::text))
+            FROM zerg.worker_jobs w
+           WHERE ((w.trace_id = trace_anomalies.trace) AND (w.status = 'failed'::text))
+         UNION ALL
+          SELECT w.created_at,
+             'worker_never_started'::text AS kind,
+             'worker'::text AS source,
+             w.id,
+             (((('Worker '::text || w.id) || ' never started (status '::text) || w.status) || ')'::text)
+            FROM zerg.worker_jobs w
+           WHERE ((w.trace_id = trace_anomalies.trace) AND (w.started_at IS NULL) AND (w.status <> ALL (ARRAY['cancelled'::text, 'failed'::text])))
+         UNION ALL
+          SELECT l.created_at,
+             'llm_error'::text AS kind,
+             'llm'::text AS source,
+             l.id,
+             ((((('LLM call '::text || l.id) || ' ('::text) || COALESCE(l.phase, '?'::text)) || ') error: '::text) || "left"(zerg.redact_secrets(l.error), 200))
+            FROM zerg.llm_audit_log l
+           WHERE ((l.trace_id = trace_anomalies.trace) AND (l.error IS NOT NULL))
+         UNION ALL
+          SELECT l.created_at,
+             'llm_slow'::text AS kind,
+             'llm'::text AS source,
+             l.id,
+             (((('LLM call '::text || l.id) || ' took '::text) || round(((l.duration_ms)::numeric / 1000.0), 1)) || ' s'::text)
+            FROM zerg.llm_audit_log l
+           WHERE ((l.trace_id = trace_anomalies.trace) AND (l.duration_ms > zerg.dashboard_arg(trace_anomalies.slow_ms, 0, 86400000, 'slow_ms'::text)))) a
+   ORDER BY a.ts, a.kind, a.source_id;
+END;
+
+
+--
+-- Name: trace_events(uuid, text); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_events(trace uuid, level text DEFAULT 'summary'::text) RETURNS TABLE(ts timestamp with time zone, ord integer, source text, source_id bigint, event_type text, is_error boolean, duration_ms bigint, details jsonb)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT r.started_at,
+     1,
+     'run'::text AS source,
+     r.id,
+     'supervisor.run.started'::text AS event_type,
+     false,
+     NULL::bigint AS int8,
+     jsonb_build_object('run_id', r.id, 'agent_id', r.agent_id, 'thread_id', r.thread_id, 'model', r.model, 'status', r.status, 'trigger', r.trigger) AS jsonb_build_object
+    FROM zerg.agent_runs r
+   WHERE ((r.trace_id = trace_events.trace) AND (r.started_at IS NOT NULL))
+ UNION ALL
+  SELECT r.finished_at,
+     6,
+     'run'::text AS source,
+     r.id,
+     ('supervisor.run.'::text || r.status),
+     (r.status = 'failed'::text),
+     (r.duration_ms)::bigint AS duration_ms,
+     jsonb_build_object('run_id', r.id, 'duration_ms', r.duration_ms, 'total_tokens', r.total_tokens, 'error', "left"(zerg.redact_secrets(r.error),
+         CASE zerg.dashboard_level(trace_events.level)
+             WHEN 'full'::text THEN 2000
+             ELSE 100
+         END)) AS jsonb_build_object
+    FROM zerg.agent_runs r
+   WHERE ((r.trace_id = trace_events.trace) AND (r.finished_at IS NOT NULL))
+ UNION ALL
+  SELECT w.created_at,
+     2,
+     'worker'::text AS source,
+     w.id,
+     'worker.spawned'::text AS event_type,
+     false,
+     NULL::bigint AS int8,
+     jsonb_build_object('job_id', w.id, 'model', w.model, 'status', w.status, 'task', "left"(zerg.redact_secrets(w.task),
+         CASE zerg.dashboard_level(trace_events.level)
+             WHEN 'full'::text THEN 500
+             ELSE 50
+         END)) AS jsonb_build_object
+    FROM zerg.worker_jobs w
+   WHERE (w.trace_id = trace_events.trace)
+ UNION ALL
+  SELECT w.started_at,
+     3,
+     'worker'::text AS source,
+     w.id,
+     'worker.started'::text AS event_type,
+     false,
+     NULL::bigint AS int8,
+     jsonb_build_object('job_id', w.id, 'worker_id', w.worker_id) AS jsonb_build_object
+    FROM zerg.worker_jobs w
+   WHERE ((w.trace_id = trace_events.trace) AND (w.started_at IS NOT NULL))
+ UNION ALL
+  SELECT w.finished_at,
+     5,
+     'worker'::text AS source,
+     w.id,
+     ('worker.'::text || w.status),
+     (w.status = 'failed'::text),
+     ((EXTRACT(epoch FROM (w.finished_at - w.started_at)) * (1000)::numeric))::bigint AS int8,
+     jsonb_build_object('job_id', w.id, 'error', "left"(zerg.redact_secrets(w.error),
+         CASE zerg.dashboard_level(trace_events.level)
+             WHEN 'full'::text THEN 2000
+             ELSE 100
+         END)) AS jsonb_build_object
+    FROM zerg.worker_jobs w
+   WHERE ((w.trace_id = trace_events.trace) AND (w.finished_at IS NOT NULL))
+ UNION ALL
+  SELECT l.created_at,
+     4,
+     'llm'::text AS source,
+     l.id,
+     'llm.generate'::text AS event_type,
+     (l.error IS NOT NULL),
+     (l.duration_ms)::bigint AS duration_ms,
+     (jsonb_build_object('phase', l.phase, 'model', l.model, 'msg_count', l.message_count, 'in_tokens', l.input_tokens, 'out_tokens', l.output_tokens, 'duration_ms', l.duration_ms, 'error', "left"(zerg.redact_secrets(l.error),
+         CASE zerg.dashboard_level(trace_events.level)
+             WHEN 'full'::text THEN 2000
+             ELSE 50
+         END)) ||
+         CASE
+             WHEN (zerg.dashboard_level(trace_events.level) = 'full'::text) THEN jsonb_build_object('response_preview', "left"(zerg.redact_secrets(l.response_content), 200), 'tool_names', ( SELECT jsonb_agg(COALESCE((tc.value ->> 'name'::text), ((tc.value -> 'function'::text) ->> 'name'::text))) AS jsonb_agg
+                FROM jsonb_array_elements(
+                     CASE jsonb_typeof(l.response_tool_calls)
+                         WHEN 'array'::text THEN l.response_tool_calls
+                         ELSE NULL::jsonb
+                     END) tc(value)))
+             ELSE '{}'::jsonb
+         END)
+    FROM zerg.llm_audit_log l
+   WHERE (l.trace_id = trace_events.trace);
+END;
+
+
+--
+-- Name: trace_list(integer, integer); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_list(max_rows integer DEFAULT 20, skip integer DEFAULT 0) RETURNS TABLE(trace_id uuid, status text, model text, started_at timestamp with time zone, finished_at timestamp with time zone, duration_ms bigint, runs bigint, workers bigint, llm_calls bigint, errors bigint, first_run_id bigint, last_run_id bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT h.trace_id,
+     lr.status,
+     lr.model,
+     ra.started_at,
+     ra.finished_at,
+     ((EXTRACT(epoch FROM (ra.finished_at - ra.started_at)) * (1000)::numeric))::bigint AS int8,
+     ra.runs,
+     wa.workers,
+     la.llm_calls,
+     ((ra.failed + wa.failed) + la.failed),
+     h.id,
+     lr.id
+    FROM ((((( SELECT r.trace_id,
+             r.created_at,
+             r.id
+            FROM zerg.agent_runs r
+           WHERE ((r.trace_id IS NOT NULL) AND (NOT (EXISTS ( SELECT
+                    FROM zerg.agent_runs e
+                   WHERE ((e.trace_id = r.trace_id) AND ((e.created_at < r.created_at) OR ((e.created_at = r.created_at) AND (e.id < r.id))))))))
+           ORDER BY r.created_at DESC, r.id DESC
+          OFFSET zerg.dashboard_arg(trace_list.skip, 0, 1000000, 'skip'::text)
+          LIMIT zerg.dashboard_arg(trace_list.max_rows, 1, 100, 'max_rows'::text)) h
+      CROSS JOIN LATERAL ( SELECT count(*) AS runs,
+             count(*) FILTER (WHERE (r.status = 'failed'::text)) AS failed,
+             min(COALESCE(r.started_at, r.created_at)) AS started_at,
+             max(r.finished_at) AS finished_at
+            FROM zerg.agent_runs r
+           WHERE (r.trace_id = h.trace_id)) ra)
+      CROSS JOIN LATERAL ( SELECT r.id,
+             r.status,
+             r.model
+            FROM zerg.agent_runs r
+           WHERE (r.trace_id = h.trace_id)
+           ORDER BY r.created_at DESC, r.id DESC
+          LIMIT 1) lr)
+      CROSS JOIN LATERAL ( SELECT count(*) AS workers,
+             count(*) FILTER (WHERE (w.status = 'failed'::text)) AS failed
+            FROM zerg.worker_jobs w
+           WHERE (w.trace_id = h.trace_id)) wa)
+      CROSS JOIN LATERAL ( SELECT count(*) AS llm_calls,
+             count(*) FILTER (WHERE (l.error IS NOT NULL)) AS failed
+            FROM zerg.llm_audit_log l
+           WHERE (l.trace_id = h.trace_id)) la)
+   ORDER BY h.created_at DESC, h.id DESC;
+END;
+
+
+--
+-- Name: trace_llm_details(uuid, integer); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_llm_details(trace uuid, max_rows integer DEFAULT 100) RETURNS TABLE(id bigint, created_at timestamp with time zone, phase text, model text, message_count integer, input_tokens integer, output_tokens integer, reasoning_tokens integer, duration_ms integer, error text, response_preview text, tool_calls jsonb, total bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT l.id,
+     l.created_at,
+     l.phase,
+     l.model,
+     l.message_count,
+     l.input_tokens,
+     l.output_tokens,
+     l.reasoning_tokens,
+     l.duration_ms,
+     zerg.redact_secrets(l.error) AS redact_secrets,
+     "left"(zerg.redact_secrets(l.response_content), 200) AS "left",
+     ( SELECT jsonb_agg(jsonb_build_object('name', COALESCE((o.tc ->> 'name'::text), ((o.tc -> 'function'::text) ->> 'name'::text)), 'args', zerg.redact_secrets((COALESCE((o.tc -> 'args'::text), ((o.tc -> 'function'::text) -> 'arguments'::text)))::text)) ORDER BY o.n) AS jsonb_agg
+            FROM jsonb_array_elements(
+                 CASE jsonb_typeof(l.response_tool_calls)
+                     WHEN 'array'::text THEN l.response_tool_calls
+                     ELSE NULL::jsonb
+                 END) WITH ORDINALITY o(tc, n)) AS jsonb_agg,
+     count(*) OVER () AS count
+    FROM zerg.llm_audit_log l
+   WHERE (l.trace_id = trace_llm_details.trace)
+   ORDER BY l.created_at, l.id
+  LIMIT zerg.dashboard_arg(trace_llm_details.max_rows, 1, 500, 'max_rows'::text);
+END;
+
+
+--
+-- Name: trace_summary(uuid); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_summary(trace uuid) RETURNS TABLE(trace_id uuid, status text, model text, started_at timestamp with time zone, ended_at timestamp with time zone, duration_s double precision, runs bigint, workers bigint, llm_calls bigint, events bigint, errors bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT trace_summary.trace AS trace,
+     COALESCE(lr.status, 'unknown'::text) AS "coalesce",
+     lr.model,
+     ev.first_ts,
+     ev.last_ts,
+     (EXTRACT(epoch FROM (ev.last_ts - ev.first_ts)))::double precision AS "extract",
+     ra.runs,
+     wa.workers,
+     la.llm_calls,
+     ev.events,
+     ev.errors
+    FROM ((((( SELECT count(*) AS runs
+            FROM zerg.agent_runs r
+           WHERE (r.trace_id = trace_summary.trace)) ra
+      CROSS JOIN ( SELECT count(*) AS workers
+            FROM zerg.worker_jobs w
+           WHERE (w.trace_id = trace_summary.trace)) wa)
+      CROSS JOIN ( SELECT count(*) AS llm_calls
+            FROM zerg.llm_audit_log l
+           WHERE (l.trace_id = trace_summary.trace)) la)
+      CROSS JOIN ( SELECT min(e.ts) AS first_ts,
+             max(e.ts) AS last_ts,
+             count(*) AS events,
+             count(*) FILTER (WHERE e.is_error) AS errors
+            FROM zerg.trace_events(trace_summary.trace, 'summary'::text) e(ts, ord, source, source_id, event_type, is_error, duration_ms, details)) ev)
+      LEFT JOIN LATERAL ( SELECT r.status,
+             r.model
+            FROM zerg.agent_runs r
+           WHERE (r.trace_id = trace_summary.trace)
+           ORDER BY r.created_at DESC, r.id DESC
+          LIMIT 1) lr ON (true))
+   WHERE (((ra.runs + wa.workers) + la.llm_calls) > 0);
+END;
+
+
+--
+-- Name: trace_timeline(uuid, text, integer); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_timeline(trace uuid, level text DEFAULT 'summary'::text, max_events integer DEFAULT 100) RETURNS TABLE(seq bigint, ts timestamp with time zone, offset_s double precision, event_type text, source text, source_id bigint, is_error boolean, duration_ms bigint, details jsonb, total_events bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ WITH ev AS (
+          SELECT trace_events.ts,
+             trace_events.ord,
+             trace_events.source,
+             trace_events.source_id,
+             trace_events.event_type,
+             trace_events.is_error,
+             trace_events.duration_ms,
+             trace_events.details
+            FROM zerg.trace_events(trace_timeline.trace, trace_timeline.level) trace_events(ts, ord, source, source_id, event_type, is_error, duration_ms, details)
+         )
+  SELECT row_number() OVER (ORDER BY e.ts, e.ord, e.source_id) AS row_number,
+     e.ts,
+     (EXTRACT(epoch FROM (e.ts - t0.first_ts)))::double precision AS "extract",
+     e.event_type,
+     e.source,
+     e.source_id,
+     e.is_error,
+     e.duration_ms,
+     e.details,
+     count(*) OVER () AS count
+    FROM (ev e
+      CROSS JOIN ( SELECT min(ev.ts) AS first_ts
+            FROM ev) t0)
+   WHERE ((zerg.dashboard_level(trace_timeline.level) <> 'errors'::text) OR e.is_error)
+   ORDER BY e.ts, e.ord, e.source_id
+  LIMIT zerg.dashboard_arg(trace_timeline.max_events, 1, 500, 'max_events'::text);
+END;
+
 
 --
 -- Name: account_connector_credentials; Type: TABLE; Schema: zerg; Owner: -
@@ -175,45 +1116,6 @@ ALTER TABLE zerg.agent_run_events ALTER COLUMN id ADD GENERATED BY DEFAULT AS ID
     NO MAXVALUE
     CACHE 1
 );
-
-
---
--- Name: agent_runs; Type: TABLE; Schema: zerg; Owner: -
---
-
-CREATE TABLE zerg.agent_runs (
-    id bigint NOT NULL,
-    agent_id bigint NOT NULL,
-    thread_id bigint NOT NULL,
-    continuation_of_run_id bigint,
-    correlation_id text,
-    trace_id uuid DEFAULT gen_random_uuid(),
-    model text,
-    reasoning_effort text,
-    assistant_message_id text,
-    status text DEFAULT 'queued'::text NOT NULL,
-    trigger text DEFAULT 'manual'::text NOT NULL,
-    started_at timestamp with time zone,
-    finished_at timestamp with time zone,
-    duration_ms integer,
-    total_tokens integer,
-    total_cost_usd double precision,
-    error text,
-    cancel_reason text,
-    summary text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agent_runs_reasoning_effort_check CHECK ((reasoning_effort = ANY (ARRAY['none'::text, 'low'::text, 'medium'::text, 'high'::text]))),
-    CONSTRAINT agent_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'waiting'::text, 'deferred'::text, 'success'::text, 'failed'::text, 'cancelled'::text]))),
-    CONSTRAINT agent_runs_trigger_check CHECK ((trigger = ANY (ARRAY['manual'::text, 'schedule'::text, 'chat'::text, 'webhook'::text, 'api'::text, 'continuation'::text])))
-);
-
-
---
--- Name: TABLE agent_runs; Type: COMMENT; Schema: zerg; Owner: -
---
-
-COMMENT ON TABLE zerg.agent_runs IS 'One execution of an agent on a thread: status lifecycle, timing, tokens, cost, trace id.';
 
 
 --
@@ -546,42 +1448,6 @@ ALTER TABLE zerg.knowledge_sources ALTER COLUMN id ADD GENERATED BY DEFAULT AS I
 
 
 --
--- Name: llm_audit_log; Type: TABLE; Schema: zerg; Owner: -
---
-
-CREATE TABLE zerg.llm_audit_log (
-    id bigint NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    run_id bigint,
-    worker_id text,
-    thread_id bigint,
-    owner_id bigint,
-    trace_id uuid,
-    span_id uuid,
-    phase text,
-    model text,
-    messages jsonb,
-    message_count integer,
-    input_tokens integer,
-    response_content text,
-    response_tool_calls jsonb,
-    output_tokens integer,
-    reasoning_tokens integer,
-    duration_ms integer,
-    checkpoint_id text,
-    error text,
-    CONSTRAINT llm_audit_log_phase_check CHECK ((phase = ANY (ARRAY['initial'::text, 'tool_iteration'::text, 'synthesis'::text])))
-);
-
-
---
--- Name: TABLE llm_audit_log; Type: COMMENT; Schema: zerg; Owner: -
---
-
-COMMENT ON TABLE zerg.llm_audit_log IS 'Insert-only record of every LLM call (prompt, response, tokens, timing); survives run/thread/user deletion.';
-
-
---
 -- Name: llm_audit_log_id_seq; Type: SEQUENCE; Schema: zerg; Owner: -
 --
 
@@ -780,33 +1646,6 @@ CREATE TABLE zerg.runner_jobs (
 --
 
 COMMENT ON TABLE zerg.runner_jobs IS 'Commands dispatched to a runner, with status, exit code and truncated output.';
-
-
---
--- Name: runners; Type: TABLE; Schema: zerg; Owner: -
---
-
-CREATE TABLE zerg.runners (
-    id bigint NOT NULL,
-    owner_id bigint NOT NULL,
-    name text NOT NULL,
-    labels jsonb,
-    capabilities jsonb DEFAULT '["exec.readonly"]'::jsonb NOT NULL,
-    status text DEFAULT 'offline'::text NOT NULL,
-    last_seen_at timestamp with time zone,
-    auth_secret_hash text NOT NULL,
-    runner_metadata jsonb,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT runners_status_check CHECK ((status = ANY (ARRAY['online'::text, 'offline'::text, 'revoked'::text])))
-);
-
-
---
--- Name: TABLE runners; Type: COMMENT; Schema: zerg; Owner: -
---
-
-COMMENT ON TABLE zerg.runners IS 'Machines a user enrolled to run commands for their agents (status, capabilities, secret hash).';
 
 
 --
@@ -1088,38 +1927,6 @@ ALTER TABLE zerg.worker_barriers ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDE
     NO MAXVALUE
     CACHE 1
 );
-
-
---
--- Name: worker_jobs; Type: TABLE; Schema: zerg; Owner: -
---
-
-CREATE TABLE zerg.worker_jobs (
-    id bigint NOT NULL,
-    owner_id bigint NOT NULL,
-    supervisor_run_id bigint,
-    tool_call_id text,
-    trace_id uuid,
-    task text NOT NULL,
-    model text NOT NULL,
-    reasoning_effort text DEFAULT 'none'::text,
-    status text DEFAULT 'queued'::text NOT NULL,
-    worker_id text,
-    error text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    started_at timestamp with time zone,
-    finished_at timestamp with time zone,
-    CONSTRAINT worker_jobs_reasoning_effort_check CHECK ((reasoning_effort = ANY (ARRAY['none'::text, 'low'::text, 'medium'::text, 'high'::text]))),
-    CONSTRAINT worker_jobs_status_check CHECK ((status = ANY (ARRAY['created'::text, 'queued'::text, 'running'::text, 'success'::text, 'failed'::text, 'cancelled'::text])))
-);
-
-
---
--- Name: TABLE worker_jobs; Type: COMMENT; Schema: zerg; Owner: -
---
-
-COMMENT ON TABLE zerg.worker_jobs IS 'Background worker tasks spawned by a supervisor run (or a user), picked up by the worker poller.';
 
 
 --

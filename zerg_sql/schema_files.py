@@ -8,6 +8,7 @@ from a database migrated from this checkout; `--check` fails when a file is stal
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 import psycopg
+import psycopg.conninfo
 from psycopg.conninfo import make_conninfo
 
 from .config import ROOT, SQL_DIR, Environment, ZergError, normalize_url, require_url, scrub
@@ -64,10 +66,15 @@ def scratch(env: Environment) -> Iterator[Environment]:
 def dump_schema(env: Environment) -> str:
     """pg_dump of `env`'s schema (use within scratch())."""
     url = require_url(env)
+    # The password travels in the environment, not on the command line, where ps would show it.
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    password = info.pop("password", None)
+    child_env = dict(os.environ, **({"PGPASSWORD": str(password)} if password else {}))
     cmd = [pg_dump_binary(), "--schema-only", "--no-owner", "--no-privileges",
            f"--restrict-key={RESTRICT_KEY}", "-n", env.schema,
-           "-T", f"{env.schema}._yoyo_*", "-T", f"{env.schema}._zerg_sql_*", "-T", f"{env.schema}.yoyo_lock", url]
-    run = subprocess.run(cmd, capture_output=True, text=True)
+           "-T", f"{env.schema}._yoyo_*", "-T", f"{env.schema}._zerg_sql_*", "-T", f"{env.schema}.yoyo_lock",
+           "-d", psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items()})]
+    run = subprocess.run(cmd, capture_output=True, text=True, env=child_env)
     if run.returncode != 0:
         raise ZergError(f"pg_dump failed: {scrub(run.stderr.strip())}")
     text = run.stdout

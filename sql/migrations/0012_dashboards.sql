@@ -161,13 +161,13 @@ RETURNS TABLE (
     is_error boolean, duration_ms bigint, details jsonb)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-SELECT r.started_at, 1, 'run', r.id, 'supervisor.run.started', false, NULL::bigint,
+SELECT r.started_at, 1, 'run' AS source, r.id, 'supervisor.run.started' AS event_type, false, NULL::bigint,
        jsonb_build_object('run_id', r.id, 'agent_id', r.agent_id, 'thread_id', r.thread_id,
                           'model', r.model, 'status', r.status, 'trigger', r.trigger)
 FROM agent_runs AS r
 WHERE r.trace_id = trace AND r.started_at IS NOT NULL
 UNION ALL
-SELECT r.finished_at, 6, 'run', r.id, 'supervisor.run.' || r.status, r.status = 'failed',
+SELECT r.finished_at, 6, 'run' AS source, r.id, 'supervisor.run.' || r.status, r.status = 'failed',
        r.duration_ms::bigint,
        jsonb_build_object('run_id', r.id, 'duration_ms', r.duration_ms,
                           'total_tokens', r.total_tokens,
@@ -176,19 +176,19 @@ SELECT r.finished_at, 6, 'run', r.id, 'supervisor.run.' || r.status, r.status = 
 FROM agent_runs AS r
 WHERE r.trace_id = trace AND r.finished_at IS NOT NULL
 UNION ALL
-SELECT w.created_at, 2, 'worker', w.id, 'worker.spawned', false, NULL::bigint,
+SELECT w.created_at, 2, 'worker' AS source, w.id, 'worker.spawned' AS event_type, false, NULL::bigint,
        jsonb_build_object('job_id', w.id, 'model', w.model, 'status', w.status,
                           'task', left(redact_secrets(w.task),
                                        CASE dashboard_level(level) WHEN 'full' THEN 500 ELSE 50 END))
 FROM worker_jobs AS w
 WHERE w.trace_id = trace
 UNION ALL
-SELECT w.started_at, 3, 'worker', w.id, 'worker.started', false, NULL::bigint,
+SELECT w.started_at, 3, 'worker' AS source, w.id, 'worker.started' AS event_type, false, NULL::bigint,
        jsonb_build_object('job_id', w.id, 'worker_id', w.worker_id)
 FROM worker_jobs AS w
 WHERE w.trace_id = trace AND w.started_at IS NOT NULL
 UNION ALL
-SELECT w.finished_at, 5, 'worker', w.id, 'worker.' || w.status, w.status = 'failed',
+SELECT w.finished_at, 5, 'worker' AS source, w.id, 'worker.' || w.status, w.status = 'failed',
        (extract(epoch FROM w.finished_at - w.started_at) * 1000)::bigint,
        jsonb_build_object('job_id', w.id,
                           'error', left(redact_secrets(w.error),
@@ -196,7 +196,7 @@ SELECT w.finished_at, 5, 'worker', w.id, 'worker.' || w.status, w.status = 'fail
 FROM worker_jobs AS w
 WHERE w.trace_id = trace AND w.finished_at IS NOT NULL
 UNION ALL
-SELECT l.created_at, 4, 'llm', l.id, 'llm.generate', l.error IS NOT NULL, l.duration_ms::bigint,
+SELECT l.created_at, 4, 'llm' AS source, l.id, 'llm.generate' AS event_type, l.error IS NOT NULL, l.duration_ms::bigint,
        jsonb_build_object('phase', l.phase, 'model', l.model, 'msg_count', l.message_count,
                           'in_tokens', l.input_tokens, 'out_tokens', l.output_tokens,
                           'duration_ms', l.duration_ms,
@@ -275,20 +275,20 @@ FROM (
            'Run ' || r.id || ' failed: ' || coalesce(left(redact_secrets(r.error), 200), '(no error message)') AS message
     FROM agent_runs AS r WHERE r.trace_id = trace AND r.status = 'failed'
     UNION ALL
-    SELECT coalesce(w.finished_at, w.created_at), 'worker_failed', 'worker', w.id,
+    SELECT coalesce(w.finished_at, w.created_at), 'worker_failed' AS kind, 'worker' AS source, w.id,
            'Worker ' || w.id || ' failed: ' || coalesce(left(redact_secrets(w.error), 200), '(no error message)')
     FROM worker_jobs AS w WHERE w.trace_id = trace AND w.status = 'failed'
     UNION ALL
-    SELECT w.created_at, 'worker_never_started', 'worker', w.id,
+    SELECT w.created_at, 'worker_never_started' AS kind, 'worker' AS source, w.id,
            'Worker ' || w.id || ' never started (status ' || w.status || ')'
     FROM worker_jobs AS w
     WHERE w.trace_id = trace AND w.started_at IS NULL AND w.status NOT IN ('cancelled', 'failed')
     UNION ALL
-    SELECT l.created_at, 'llm_error', 'llm', l.id,
+    SELECT l.created_at, 'llm_error' AS kind, 'llm' AS source, l.id,
            'LLM call ' || l.id || ' (' || coalesce(l.phase, '?') || ') error: ' || left(redact_secrets(l.error), 200)
     FROM llm_audit_log AS l WHERE l.trace_id = trace AND l.error IS NOT NULL
     UNION ALL
-    SELECT l.created_at, 'llm_slow', 'llm', l.id,
+    SELECT l.created_at, 'llm_slow' AS kind, 'llm' AS source, l.id,
            'LLM call ' || l.id || ' took ' || round(l.duration_ms / 1000.0, 1) || ' s'
     FROM llm_audit_log AS l
     WHERE l.trace_id = trace
@@ -389,7 +389,7 @@ WITH w AS (
     SELECT coalesce(as_of, now()) AS at,
            coalesce(as_of, now()) - make_interval(hours => dashboard_arg(hours, 1, 168, 'hours')) AS since
 )
-(SELECT 'run', r.id, r.created_at, left(redact_secrets(r.error), 200), NULL::text, r.trace_id,
+(SELECT 'run' AS source, r.id, r.created_at, left(redact_secrets(r.error), 200), NULL::text, r.trace_id,
         (SELECT count(*) FROM agent_runs AS c, w
          WHERE c.status = 'failed' AND c.created_at > w.since AND c.created_at <= w.at)
  FROM agent_runs AS r, w
@@ -397,7 +397,7 @@ WITH w AS (
  ORDER BY r.created_at DESC, r.id DESC
  LIMIT dashboard_arg(max_rows, 1, 200, 'max_rows'))
 UNION ALL
-(SELECT 'worker', j.id, j.created_at, left(redact_secrets(j.error), 200),
+(SELECT 'worker' AS source, j.id, j.created_at, left(redact_secrets(j.error), 200),
         left(redact_secrets(j.task), 100), j.trace_id,
         (SELECT count(*) FROM worker_jobs AS c, w
          WHERE c.status = 'failed' AND c.created_at > w.since AND c.created_at <= w.at)
@@ -426,7 +426,7 @@ WITH w AS (
     FROM agent_runs AS r, w
     WHERE r.status = 'failed' AND r.created_at > w.since AND r.created_at <= w.at
     UNION ALL
-    SELECT 'worker', j.id, j.created_at, j.error, j.trace_id
+    SELECT 'worker' AS source, j.id, j.created_at, j.error, j.trace_id
     FROM worker_jobs AS j, w
     WHERE j.status = 'failed' AND j.created_at > w.since AND j.created_at <= w.at
 ), g AS (
