@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping
 from uuid import UUID
 
-from .queries import queries
+from . import queries as _loader  # attribute access loads the SQL files on first use
 
 Row = dict[str, Any]
 
@@ -22,15 +22,15 @@ Row = dict[str, Any]
 
 def health(conn, *, high_errors: int = 10, some_errors: int = 5, window_minutes: int = 60,
            as_of: datetime | None = None) -> Row:
-    row = queries.get_reliability_health(conn, high_errors=high_errors, some_errors=some_errors,
+    row = _loader.queries.get_reliability_health(conn, high_errors=high_errors, some_errors=some_errors,
                                          window_minutes=window_minutes, as_of=as_of)
     assert row is not None  # the function always returns one row
     return {**row, "high_errors": high_errors, "some_errors": some_errors, "window_minutes": window_minutes}
 
 
 def errors(conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None = None) -> Row:
-    rows = list(queries.list_reliability_errors(conn, hours=hours, max_rows=max_rows, as_of=as_of))
-    groups = list(queries.list_reliability_error_groups(conn, hours=hours, max_rows=max_rows, as_of=as_of))
+    rows = list(_loader.queries.list_reliability_errors(conn, hours=hours, max_rows=max_rows, as_of=as_of))
+    groups = list(_loader.queries.list_reliability_error_groups(conn, hours=hours, max_rows=max_rows, as_of=as_of))
     totals: dict[str, int] = {"run": 0, "worker": 0}
     for r in rows:  # every row of a source carries that source's true total
         totals[str(r["source"])] = r["total"] or 0
@@ -46,7 +46,7 @@ def errors(conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None 
 
 
 def performance(conn, *, hours: int = 24, as_of: datetime | None = None) -> Row:
-    rows = list(queries.list_reliability_performance(conn, hours=hours, as_of=as_of))
+    rows = list(_loader.queries.list_reliability_performance(conn, hours=hours, as_of=as_of))
     return {
         "hours": hours,
         "overall": next(_without(r, "scope") for r in rows if r["scope"] == "all"),
@@ -60,7 +60,7 @@ STUCK_CATEGORIES = ("stuck_running", "queued_never_started", "orphaned_created")
 
 def stuck(conn, *, threshold_mins: int = 10, max_rows: int = 50, orphan_mins: int = 5,
           as_of: datetime | None = None) -> Row:
-    rows = list(queries.list_reliability_stuck_workers(conn, threshold_mins=threshold_mins, max_rows=max_rows,
+    rows = list(_loader.queries.list_reliability_stuck_workers(conn, threshold_mins=threshold_mins, max_rows=max_rows,
                                                        orphan_mins=orphan_mins, as_of=as_of))
     categories = {}
     for cat in STUCK_CATEGORIES:
@@ -72,15 +72,15 @@ def stuck(conn, *, threshold_mins: int = 10, max_rows: int = 50, orphan_mins: in
 
 
 def runners(conn, *, max_rows: int = 100) -> Row:
-    rows = list(queries.list_reliability_runners(conn, max_rows=max_rows))
+    rows = list(_loader.queries.list_reliability_runners(conn, max_rows=max_rows))
     return {"total": rows[0]["total"] if rows else 0, "runners": [_without(r, "total") for r in rows]}
 
 
 def queue(conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None = None) -> Row:
-    problems = list(queries.list_queue_problem_jobs(conn, hours=hours, max_rows=max_rows, as_of=as_of))
+    problems = list(_loader.queries.list_queue_problem_jobs(conn, hours=hours, max_rows=max_rows, as_of=as_of))
     return {
-        "health": queries.get_queue_health(conn, as_of=as_of),
-        "depth": list(queries.list_queue_depth(conn, as_of=as_of)),
+        "health": _loader.queries.get_queue_health(conn, as_of=as_of),
+        "depth": list(_loader.queries.list_queue_depth(conn, as_of=as_of)),
         "hours": hours,
         "expired_leases": [_without(p, "category", "total") for p in problems if p["category"] == "expired_lease"],
         "dead": [_without(p, "category", "total") for p in problems if p["category"] == "dead"],
@@ -88,27 +88,27 @@ def queue(conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None =
 
 
 def traces(conn, *, max_rows: int = 20, skip: int = 0) -> Row:
-    rows = list(queries.list_recent_traces(conn, max_rows=max_rows, skip=skip))
+    rows = list(_loader.queries.list_recent_traces(conn, max_rows=max_rows, skip=skip))
     return {"traces": rows, "limit": max_rows, "offset": skip, "count": len(rows)}
 
 
 def trace(conn, trace_id: UUID | str, *, level: str = "summary", max_events: int = 100,
           slow_ms: int = 60000) -> Row | None:
     """One trace: header, timeline, anomalies (and LLM details at level full); None if unknown."""
-    summary = queries.get_trace_summary(conn, trace_id=trace_id)
+    summary = _loader.queries.get_trace_summary(conn, trace_id=trace_id)
     if summary is None:
         return None
-    timeline = list(queries.list_trace_timeline(conn, trace_id=trace_id, level=level, max_events=max_events))
+    timeline = list(_loader.queries.list_trace_timeline(conn, trace_id=trace_id, level=level, max_events=max_events))
     data = {
         **summary,
         "level": level,
         "max_events": max_events,
         "total_events": timeline[0]["total_events"] if timeline else 0,
         "timeline": [_without(t, "total_events") for t in timeline],
-        "anomalies": list(queries.list_trace_anomalies(conn, trace_id=trace_id, slow_ms=slow_ms)),
+        "anomalies": list(_loader.queries.list_trace_anomalies(conn, trace_id=trace_id, slow_ms=slow_ms)),
     }
     if level == "full":
-        details = list(queries.list_trace_llm_details(conn, trace_id=trace_id, max_rows=max_events))
+        details = list(_loader.queries.list_trace_llm_details(conn, trace_id=trace_id, max_rows=max_events))
         data["llm_details_total"] = details[0]["total"] if details else 0
         data["llm_details"] = [_without(d, "total") for d in details]
     return data
