@@ -394,3 +394,5 @@ from .stubs_cli import stubs  # noqa: E402
 main.add_command(stubs)
 from .query_cli import query  # noqa: E402
 main.add_command(query)
+from .prune_cli import prune  # noqa: E402
+main.add_command(prune)
