@@ -1,6 +1,6 @@
-"""The harness itself: a migrated template, isolated databases, fast enough."""
+"""The harness itself: a migrated template and isolated databases cloned from it.
 
-import time
+How fast a clone is gets measured by `make bench` (bench/migrate_bench.py), not here."""
 
 import psycopg
 
@@ -19,16 +19,3 @@ def test_isolated_databases_do_not_share_changes(pg, template_db, db):
             assert conn.execute("SELECT to_regclass('zerg.users')").fetchone()[0] is not None
     finally:
         pg.drop_database("isolation_probe")
-
-
-def test_clone_takes_under_100ms(pg, template_db):
-    times = []
-    for i in range(5):
-        name = f"speed_{i}_{time.monotonic_ns()}"
-        start = time.perf_counter()
-        pg.create_database(name, template=template_db)
-        times.append(time.perf_counter() - start)
-        pg.drop_database(name)
-    times.sort()
-    # Median of 5: the machine is shared; the target is 100 ms per isolated database.
-    assert times[2] < 0.1, times
