@@ -12,7 +12,7 @@ from uuid import UUID
 
 import click
 
-from .config import Environment, ZergError, get_environment, register_secret, scrub
+from .config import Environment, ZergError, get_environment, scrub
 
 
 def echo(text: str = "", err: bool = False) -> None:
@@ -40,7 +40,6 @@ def echo_json(data) -> None:
 
 class Context:
     def __init__(self, env_name: str | None, database_url: str | None):
-        register_secret_from_url(database_url)
         self.env_name = env_name
         self.database_url = database_url
         self._env: Environment | None = None
@@ -50,16 +49,6 @@ class Context:
         if self._env is None:
             self._env = get_environment(self.env_name, self.database_url)
         return self._env
-
-
-def register_secret_from_url(url: str | None) -> None:
-    if url:
-        from urllib.parse import unquote, urlsplit
-
-        try:
-            register_secret(unquote(urlsplit(url).password or ""))
-        except ValueError:
-            pass
 
 
 def confirm(env: Environment, yes: bool, action: str) -> None:

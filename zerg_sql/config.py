@@ -141,6 +141,7 @@ def normalize_url(url: str) -> str:
     postgresql://; query options such as options=-csearch_path=zerg,public are kept.
     """
     url = url.strip()
+    _register_url_password(url)  # first, so even the errors below print it masked
     lowered = url.lower()
     for scheme in _SCHEMES:
         if lowered.startswith(scheme):
@@ -164,6 +165,18 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def _register_url_password(url: str) -> None:
+    if "://" not in url:
+        return
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return
+    if password:
+        register_secret(password)
+        register_secret(unquote(password))
+
+
 def _reencode_query(url: str) -> str:
     """Percent-encode query values the way libpq wants them.
 
@@ -172,13 +185,6 @@ def _reencode_query(url: str) -> str:
     query like yoyo does and encode it again.
     """
     split = urlsplit(url)
-    try:
-        password = split.password
-    except ValueError:
-        password = None
-    if password:
-        register_secret(password)
-        register_secret(unquote(password))
     if not split.query:
         return url
     query = "&".join(f"{quote(k, safe='')}={quote(v, safe='/,')}" for k, v in parse_qsl(split.query, keep_blank_values=True))

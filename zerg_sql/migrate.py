@@ -20,7 +20,7 @@ import hashlib
 import os
 import socket
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -386,7 +386,7 @@ class Runner:
 
     def rollback(self, steps: int | None = 1, to: str | None = None, dry_run: bool = False) -> list[str]:
         """Roll back the last `steps` migrations, or every migration applied after `to`."""
-        with self.locked() if not dry_run else _nullcontext():
+        with self.locked() if not dry_run else nullcontext():
             if not dry_run:
                 self.ensure_schema()
             st = self.status()
@@ -477,11 +477,6 @@ class Runner:
             raise ZergError(
                 f"{m.id} would change objects outside the schemas environment {self.env.name} owns "
                 f"({', '.join(owned_schemas(self.env))}): {', '.join(changed[:10])}; rolled back, nothing changed")
-
-
-@contextmanager
-def _nullcontext():
-    yield
 
 
 def new_migration(slug: str, folder: Path = ZERG_MIGRATIONS) -> tuple[Path, Path]:
