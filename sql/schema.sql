@@ -76,7 +76,7 @@ CREATE FUNCTION zerg.redact_secrets(t text) RETURNS text
 
 CREATE FUNCTION zerg.error_signature(t text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN (btrim(COALESCE(t, ''::text)) = ''::text) THEN '(no error message)'::text ELSE "left"(btrim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(zerg.redact_secrets(t), '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'::text, '<uuid>'::text, 'gi'::text), '\m(?:0x[0-9a-f]+|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,})\M'::text, '<hex>'::text, 'gi'::text), '[0-9]+'::text, '<n>'::text, 'g'::text), '\s+'::text, ' '::text, 'g'::text)), 200) END;
+    RETURN CASE WHEN (btrim(COALESCE(t, ''::text)) = ''::text) THEN '(no error message)'::text ELSE "left"(btrim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(zerg.redact_secrets(t), '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'::text, '<uuid>'::text, 'gi'::text), '(?<![[:alnum:]])(?:0x[0-9a-f]+|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,})(?![[:alnum:]])'::text, '<hex>'::text, 'gi'::text), '[0-9]+'::text, '<n>'::text, 'g'::text), '\s+'::text, ' '::text, 'g'::text)), 200) END;
 
 
 --
@@ -265,6 +265,7 @@ CREATE TABLE zerg.agent_runs (
     summary text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    error_signature text,
     CONSTRAINT agent_runs_reasoning_effort_check CHECK ((reasoning_effort = ANY (ARRAY['none'::text, 'low'::text, 'medium'::text, 'high'::text]))),
     CONSTRAINT agent_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'waiting'::text, 'deferred'::text, 'success'::text, 'failed'::text, 'cancelled'::text]))),
     CONSTRAINT agent_runs_trigger_check CHECK ((trigger = ANY (ARRAY['manual'::text, 'schedule'::text, 'chat'::text, 'webhook'::text, 'api'::text, 'continuation'::text])))
@@ -276,6 +277,13 @@ CREATE TABLE zerg.agent_runs (
 --
 
 COMMENT ON TABLE zerg.agent_runs IS 'One execution of an agent on a thread: status lifecycle, timing, tokens, cost, trace id.';
+
+
+--
+-- Name: COLUMN agent_runs.error_signature; Type: COMMENT; Schema: zerg; Owner: -
+--
+
+COMMENT ON COLUMN zerg.agent_runs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0014';
 
 
 --
@@ -298,6 +306,7 @@ CREATE TABLE zerg.worker_jobs (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     started_at timestamp with time zone,
     finished_at timestamp with time zone,
+    error_signature text,
     CONSTRAINT worker_jobs_reasoning_effort_check CHECK ((reasoning_effort = ANY (ARRAY['none'::text, 'low'::text, 'medium'::text, 'high'::text]))),
     CONSTRAINT worker_jobs_status_check CHECK ((status = ANY (ARRAY['created'::text, 'queued'::text, 'running'::text, 'success'::text, 'failed'::text, 'cancelled'::text])))
 );
@@ -308,6 +317,13 @@ CREATE TABLE zerg.worker_jobs (
 --
 
 COMMENT ON TABLE zerg.worker_jobs IS 'Background worker tasks spawned by a supervisor run (or a user), picked up by the worker poller.';
+
+
+--
+-- Name: COLUMN worker_jobs.error_signature; Type: COMMENT; Schema: zerg; Owner: -
+--
+
+COMMENT ON COLUMN zerg.worker_jobs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0014';
 
 
 --
@@ -322,46 +338,71 @@ CREATE FUNCTION zerg.reliability_error_groups(hours integer DEFAULT 24, max_rows
              (COALESCE(reliability_error_groups.as_of, now()) - make_interval(hours => zerg.dashboard_arg(reliability_error_groups.hours, 1, 168, 'hours'::text))) AS since
          ), f AS (
           SELECT 'run'::text AS source,
-             r.id,
-             r.created_at,
-             r.error,
-             r.trace_id
+             r.error_signature AS signature,
+             r.created_at
             FROM zerg.agent_runs r,
              w
-           WHERE ((r.status = 'failed'::text) AND (r.created_at > w.since) AND (r.created_at <= w.at))
+           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NOT NULL) AND (r.created_at > w.since) AND (r.created_at <= w.at))
+         UNION ALL
+          SELECT 'run'::text AS source,
+             zerg.error_signature(r.error) AS signature,
+             r.created_at
+            FROM zerg.agent_runs r,
+             w
+           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NULL) AND (r.created_at > w.since) AND (r.created_at <= w.at))
          UNION ALL
           SELECT 'worker'::text AS source,
-             j.id,
-             j.created_at,
-             j.error,
-             j.trace_id
+             j.error_signature AS signature,
+             j.created_at
             FROM zerg.worker_jobs j,
              w
-           WHERE ((j.status = 'failed'::text) AND (j.created_at > w.since) AND (j.created_at <= w.at))
+           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NOT NULL) AND (j.created_at > w.since) AND (j.created_at <= w.at))
+         UNION ALL
+          SELECT 'worker'::text AS source,
+             zerg.error_signature(j.error) AS signature,
+             j.created_at
+            FROM zerg.worker_jobs j,
+             w
+           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NULL) AND (j.created_at > w.since) AND (j.created_at <= w.at))
          ), g AS (
           SELECT f.source,
-             zerg.error_signature(f.error) AS signature,
+             f.signature,
              count(*) AS occurrences,
              min(f.created_at) AS first_seen,
              max(f.created_at) AS last_seen,
-             (array_agg(f.id ORDER BY f.created_at DESC, f.id DESC))[1] AS example_id,
-             (array_agg(f.error ORDER BY f.created_at DESC, f.id DESC))[1] AS example_error,
-             (array_agg(f.trace_id ORDER BY f.created_at DESC, f.id DESC))[1] AS example_trace_id
+             count(*) OVER () AS groups_total
             FROM f
-           GROUP BY f.source, (zerg.error_signature(f.error))
+           GROUP BY f.source, f.signature
+           ORDER BY (count(*)) DESC, (max(f.created_at)) DESC, f.source, f.signature
+          LIMIT zerg.dashboard_arg(reliability_error_groups.max_rows, 1, 200, 'max_rows'::text)
          )
   SELECT g.source,
      g.signature,
      g.occurrences,
      g.first_seen,
      g.last_seen,
-     g.example_id,
-     "left"(zerg.redact_secrets(g.example_error), 200) AS "left",
-     g.example_trace_id,
-     count(*) OVER () AS count
-    FROM g
-   ORDER BY g.occurrences DESC, g.last_seen DESC, g.source, g.signature
-  LIMIT zerg.dashboard_arg(reliability_error_groups.max_rows, 1, 200, 'max_rows'::text);
+     x.id,
+     "left"(zerg.redact_secrets(x.error), 200) AS "left",
+     x.trace_id,
+     g.groups_total
+    FROM (g
+      LEFT JOIN LATERAL ( SELECT e.id,
+             e.error,
+             e.trace_id
+            FROM ( SELECT r.id,
+                     r.error,
+                     r.trace_id
+                    FROM zerg.agent_runs r
+                   WHERE ((g.source = 'run'::text) AND (r.status = 'failed'::text) AND (r.created_at = g.last_seen) AND (COALESCE(r.error_signature, zerg.error_signature(r.error)) = g.signature))
+                 UNION ALL
+                  SELECT j.id,
+                     j.error,
+                     j.trace_id
+                    FROM zerg.worker_jobs j
+                   WHERE ((g.source = 'worker'::text) AND (j.status = 'failed'::text) AND (j.created_at = g.last_seen) AND (COALESCE(j.error_signature, zerg.error_signature(j.error)) = g.signature))) e
+           ORDER BY e.id DESC
+          LIMIT 1) x ON (true))
+   ORDER BY g.occurrences DESC, g.last_seen DESC, g.source, g.signature;
 END;
 
 
@@ -548,7 +589,8 @@ CREATE FUNCTION zerg.reliability_runners(max_rows integer DEFAULT 100) RETURNS T
      x.status,
      x.last_seen_at,
      x.capabilities,
-     count(*) OVER () AS count
+     ( SELECT count(*) AS count
+            FROM zerg.runners) AS count
     FROM zerg.runners x
    ORDER BY x.last_seen_at DESC NULLS LAST, x.id
   LIMIT zerg.dashboard_arg(reliability_runners.max_rows, 1, 1000, 'max_rows'::text);
@@ -612,6 +654,21 @@ CREATE FUNCTION zerg.reliability_stuck_workers(threshold_mins integer DEFAULT 10
    WHERE (x.n <= zerg.dashboard_arg(reliability_stuck_workers.max_rows, 1, 500, 'max_rows'::text))
    ORDER BY x.rank, x.n;
 END;
+
+
+--
+-- Name: set_error_signature(); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.set_error_signature() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'zerg'
+    AS $$
+BEGIN
+    NEW.error_signature := CASE WHEN NEW.error IS NOT NULL THEN error_signature(NEW.error) END;
+    RETURN NEW;
+END
+$$;
 
 
 --
@@ -2500,6 +2557,27 @@ CREATE INDEX agent_runs_created_at_idx ON zerg.agent_runs USING btree (created_a
 
 
 --
+-- Name: agent_runs_duration_created_at_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX agent_runs_duration_created_at_idx ON zerg.agent_runs USING btree (created_at) INCLUDE (duration_ms, model, trigger) WHERE (duration_ms IS NOT NULL);
+
+
+--
+-- Name: agent_runs_failed_created_at_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX agent_runs_failed_created_at_idx ON zerg.agent_runs USING btree (created_at) INCLUDE (error_signature) WHERE (status = 'failed'::text);
+
+
+--
+-- Name: agent_runs_failed_unsigned_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX agent_runs_failed_unsigned_idx ON zerg.agent_runs USING btree (created_at) WHERE ((status = 'failed'::text) AND (error_signature IS NULL));
+
+
+--
 -- Name: agent_runs_finished_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
@@ -2619,6 +2697,13 @@ CREATE INDEX llm_audit_log_trace_id_created_at_idx ON zerg.llm_audit_log USING b
 
 
 --
+-- Name: llm_audit_log_untraced_created_at_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX llm_audit_log_untraced_created_at_idx ON zerg.llm_audit_log USING btree (created_at) WHERE (trace_id IS NULL);
+
+
+--
 -- Name: llm_audit_log_worker_id_created_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
@@ -2665,6 +2750,13 @@ CREATE INDEX runner_jobs_runner_id_idx ON zerg.runner_jobs USING btree (runner_i
 --
 
 CREATE INDEX runner_jobs_worker_id_idx ON zerg.runner_jobs USING btree (worker_id);
+
+
+--
+-- Name: runners_last_seen_at_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX runners_last_seen_at_idx ON zerg.runners USING btree (last_seen_at DESC NULLS LAST, id);
 
 
 --
@@ -2721,6 +2813,20 @@ CREATE INDEX users_provider_user_id_idx ON zerg.users USING btree (provider_user
 --
 
 CREATE INDEX worker_barriers_deadline_at_idx ON zerg.worker_barriers USING btree (deadline_at) WHERE (status = 'waiting'::text);
+
+
+--
+-- Name: worker_jobs_failed_created_at_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX worker_jobs_failed_created_at_idx ON zerg.worker_jobs USING btree (created_at) INCLUDE (error_signature) WHERE (status = 'failed'::text);
+
+
+--
+-- Name: worker_jobs_failed_unsigned_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX worker_jobs_failed_unsigned_idx ON zerg.worker_jobs USING btree (created_at) WHERE ((status = 'failed'::text) AND (error_signature IS NULL));
 
 
 --
@@ -2791,6 +2897,20 @@ CREATE TRIGGER account_connector_credentials_set_updated_at BEFORE UPDATE ON zer
 --
 
 CREATE TRIGGER agent_memory_kv_set_updated_at BEFORE UPDATE ON zerg.agent_memory_kv FOR EACH ROW EXECUTE FUNCTION zerg.set_updated_at();
+
+
+--
+-- Name: agent_runs agent_runs_error_signature_insert; Type: TRIGGER; Schema: zerg; Owner: -
+--
+
+CREATE TRIGGER agent_runs_error_signature_insert BEFORE INSERT ON zerg.agent_runs FOR EACH ROW WHEN (((new.error IS NOT NULL) OR (new.error_signature IS NOT NULL))) EXECUTE FUNCTION zerg.set_error_signature();
+
+
+--
+-- Name: agent_runs agent_runs_error_signature_update; Type: TRIGGER; Schema: zerg; Owner: -
+--
+
+CREATE TRIGGER agent_runs_error_signature_update BEFORE UPDATE OF error, error_signature ON zerg.agent_runs FOR EACH ROW EXECUTE FUNCTION zerg.set_error_signature();
 
 
 --
@@ -2889,6 +3009,20 @@ CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON zerg.users FOR EACH ROW EXE
 --
 
 CREATE TRIGGER worker_barriers_set_updated_at BEFORE UPDATE ON zerg.worker_barriers FOR EACH ROW EXECUTE FUNCTION zerg.set_updated_at();
+
+
+--
+-- Name: worker_jobs worker_jobs_error_signature_insert; Type: TRIGGER; Schema: zerg; Owner: -
+--
+
+CREATE TRIGGER worker_jobs_error_signature_insert BEFORE INSERT ON zerg.worker_jobs FOR EACH ROW WHEN (((new.error IS NOT NULL) OR (new.error_signature IS NOT NULL))) EXECUTE FUNCTION zerg.set_error_signature();
+
+
+--
+-- Name: worker_jobs worker_jobs_error_signature_update; Type: TRIGGER; Schema: zerg; Owner: -
+--
+
+CREATE TRIGGER worker_jobs_error_signature_update BEFORE UPDATE OF error, error_signature ON zerg.worker_jobs FOR EACH ROW EXECUTE FUNCTION zerg.set_error_signature();
 
 
 --

@@ -99,6 +99,77 @@ def test_error_groups_count_first_last_and_latest_example(db, data):
     assert w1 not in {g["example_id"] for g in groups if g["source"] == "worker"}
 
 
+def test_error_signature_treats_an_id_after_an_underscore_as_an_id(db):
+    sig = lambda t: db.execute("SELECT error_signature(%s) AS s", (t,)).fetchone()["s"]  # noqa: E731
+    assert sig("429 for request req_8f3c2a1b9d0e4f5a") == sig("429 for request req_a0b1c2d3e4") \
+        == "<n> for request req_<hex>"
+    assert sig("tool_call_id missing") == "tool_call_id missing"  # words are not hex ids
+
+
+def signatures(db, table: str, row_id: int) -> tuple:
+    row = db.execute(f"SELECT error, error_signature FROM {table} WHERE id = %s", (row_id,)).fetchone()  # noqa: S608
+    return row["error"], row["error_signature"]
+
+
+def test_the_signature_is_stored_when_the_error_is_written(db, data):
+    r = data.run(status="failed", error="Job 7 timed out after 3s", created_at=T - MIN)
+    w = data.worker(status="failed", error="lost lease 0xdeadbeef", created_at=T - MIN)
+    ok = data.run(status="success", created_at=T - MIN)
+    assert signatures(db, "agent_runs", r) == ("Job 7 timed out after 3s", "Job <n> timed out after <n>s")
+    assert signatures(db, "worker_jobs", w) == ("lost lease 0xdeadbeef", "lost lease <hex>")
+    assert signatures(db, "agent_runs", ok) == (None, None)
+    # A run failing later (the service's UPDATE), an error corrected, an error cleared.
+    db.execute("UPDATE agent_runs SET status = 'failed', error = 'disk 3 full' WHERE id = %s", (ok,))
+    assert signatures(db, "agent_runs", ok) == ("disk 3 full", "disk <n> full")
+    db.execute("UPDATE worker_jobs SET error = 'ssh to 10.0.0.1 refused' WHERE id = %s", (w,))
+    assert signatures(db, "worker_jobs", w)[1] == "ssh to <n>.<n>.<n>.<n> refused"
+    db.execute("UPDATE agent_runs SET error = NULL WHERE id = %s", (r,))
+    assert signatures(db, "agent_runs", r) == (None, None)
+    # The signature cannot be set to anything but the function's value, nor without an error.
+    db.execute("UPDATE agent_runs SET error_signature = 'forged' WHERE id = %s", (ok,))
+    assert signatures(db, "agent_runs", ok)[1] == "disk <n> full"
+    forged = db.execute("INSERT INTO agent_runs (agent_id, thread_id, model, status, trigger, error_signature) "
+                        "VALUES (%s, %s, 'm', 'failed', 'chat', 'forged') RETURNING id",
+                        (data.agent_id, data.thread_id)).fetchone()["id"]
+    assert signatures(db, "agent_runs", forged) == (None, None)
+
+
+def test_error_groups_count_rows_written_before_the_signature_column_too(db, data):
+    # Rows older than migration 0014 have no stored signature: the dashboard computes theirs,
+    # so they join the groups of the newer rows with the same signature.
+    new = data.worker(status="failed", error="Job 1 timed out after 30s", created_at=T - 30 * MIN)
+    old = data.worker(status="failed", error="Job 2 timed out after 31s", created_at=T - 20 * MIN)
+    old_run = data.run(status="failed", error="quota 5 exceeded", created_at=T - 10 * MIN)
+    silent = data.run(status="failed", created_at=T - 5 * MIN)  # no message at all
+    db.execute("ALTER TABLE worker_jobs DISABLE TRIGGER worker_jobs_error_signature_update")
+    db.execute("ALTER TABLE agent_runs DISABLE TRIGGER agent_runs_error_signature_update")
+    db.execute("UPDATE worker_jobs SET error_signature = NULL WHERE id = %s", (old,))
+    db.execute("UPDATE agent_runs SET error_signature = NULL WHERE id = %s", (old_run,))
+    assert signatures(db, "worker_jobs", old)[1] is None and signatures(db, "agent_runs", old_run)[1] is None
+    groups = {(g["source"], g["signature"]): g
+              for g in queries.list_reliability_error_groups(db, hours=1, max_rows=50, as_of=T)}
+    timeout = groups[("worker", "Job <n> timed out after <n>s")]
+    assert timeout["occurrences"] == 2 and timeout["example_id"] == old and timeout["first_seen"] == T - 30 * MIN
+    assert groups[("run", "quota <n> exceeded")]["example_id"] == old_run
+    assert groups[("run", "(no error message)")]["example_id"] == silent
+    assert {g["groups_total"] for g in groups.values()} == {3}
+    assert new != old and timeout["last_seen"] == T - 20 * MIN
+
+def test_a_dashboard_connection_keeps_generic_plans(fresh_db_url):
+    # The dashboards' inlined functions cost more to plan than to run: their connections
+    # (zerg_sql.db.connect/pool with generic_plans=True) keep one plan per prepared query.
+    from zerg_sql.db import connect, pool
+    with connect(fresh_db_url, generic_plans=True, search_path=("zerg", "public")) as conn:
+        assert conn.execute("SHOW plan_cache_mode").fetchone()["plan_cache_mode"] == "force_generic_plan"
+        for _ in range(7):  # psycopg prepares at the 5th call; the plan is generic from then on
+            assert list(queries.list_reliability_error_groups(conn, hours=24, max_rows=5, as_of=T)) == []
+        stats = conn.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements").fetchall()
+        assert stats and all(s["generic_plans"] >= 1 and s["custom_plans"] == 0 for s in stats)
+    with connect(fresh_db_url) as conn:
+        assert conn.execute("SHOW plan_cache_mode").fetchone()["plan_cache_mode"] == "auto"
+    with pool(fresh_db_url, generic_plans=True, min_size=1, max_size=1) as p, p.connection() as conn:
+        assert conn.execute("SHOW plan_cache_mode").fetchone()["plan_cache_mode"] == "force_generic_plan"
+
 def test_errors_true_totals_beyond_the_limit_and_window_edges(db, data):
     runs = [data.run(status="failed", error=f"boom {i} api_key=k{i}", created_at=T - (i + 1) * MIN)
             for i in range(7)]

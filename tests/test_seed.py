@@ -77,6 +77,16 @@ def test_every_foreign_key_holds(seeded):
     assert {k: v for k, v in found.items() if v} == {}
 
 
+def test_seeded_error_signatures_are_the_functions(seeded):
+    # The seed writes the signatures out (its triggers are off); they must be what the trigger stores.
+    url, _counts, _lines, _indexes = seeded
+    with connect(url, search_path=("zerg", "public")) as conn:
+        wrong = {r["table_name"]: r["wrong"] for r in seed_queries().count_wrong_error_signatures(conn)}
+        failed = conn.execute("SELECT count(*) AS n FROM agent_runs WHERE error_signature IS NOT NULL").fetchone()
+    assert wrong == {"agent_runs": 0, "worker_jobs": 0}
+    assert failed["n"] > 0
+
+
 def test_the_mix_has_every_state_the_dashboards_show(seeded):
     url, counts, _lines, _indexes = seeded
     p = profile(url)

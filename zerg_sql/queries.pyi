@@ -86,6 +86,7 @@ class CancelRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class CancelWorkerJobRow(TypedDict):
     id: int
@@ -103,6 +104,7 @@ class CancelWorkerJobRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class ClaimBarrierResumeRow(TypedDict):
     id: int
@@ -139,6 +141,7 @@ class ClaimWorkerJobsRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class CompleteAndClaimJobsRow(TypedDict):
     kind: str | None
@@ -240,6 +243,7 @@ class CreateContinuationRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime | None
     updated_at: datetime.datetime | None
+    error_signature: str | None
 
 class CreateEnrollTokenRow(TypedDict):
     id: int
@@ -298,6 +302,7 @@ class CreateRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class CreateRunnerRow(TypedDict):
     id: int
@@ -415,6 +420,7 @@ class CreateWorkerJobRow(TypedDict):
     updated_at: datetime.datetime | None
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
     created: bool | None
 
 class CreateWorkflowRow(TypedDict):
@@ -492,6 +498,7 @@ class FailWorkerJobRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class FindSystemMessagesRow(TypedDict):
     id: int
@@ -543,6 +550,7 @@ class FinishRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class FinishRunnerJobRow(TypedDict):
     id: str
@@ -588,6 +596,7 @@ class FinishWorkerJobRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class FinishWorkflowExecutionRow(TypedDict):
     id: int
@@ -640,6 +649,7 @@ class GetActiveRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class GetAgentRow(TypedDict):
     id: int
@@ -727,6 +737,7 @@ class GetContinuationRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class GetFirstAssistantMessageRow(TypedDict):
     id: int
@@ -805,6 +816,7 @@ class GetLatestThreadRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class GetLatestToolCallJobRow(TypedDict):
     id: int
@@ -822,6 +834,7 @@ class GetLatestToolCallJobRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class GetMemoryKvRow(TypedDict):
     user_id: int
@@ -882,6 +895,7 @@ class GetRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class GetRunForOwnerRow(TypedDict):
     id: int
@@ -905,6 +919,7 @@ class GetRunForOwnerRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class GetRunnerRow(TypedDict):
     id: int
@@ -1119,6 +1134,7 @@ class GetWorkerJobRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class GetWorkerJobByToolCallRow(TypedDict):
     id: int
@@ -1136,6 +1152,7 @@ class GetWorkerJobByToolCallRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class GetWorkerJobForOwnerRow(TypedDict):
     id: int
@@ -1153,6 +1170,7 @@ class GetWorkerJobForOwnerRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class GetWorkflowRow(TypedDict):
     id: int
@@ -1258,6 +1276,7 @@ class ListActiveWorkerJobsRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class ListAgentCredentialsRow(TypedDict):
     id: int
@@ -1525,6 +1544,7 @@ class ListRecentWorkerJobsRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class ListReliabilityErrorGroupsRow(TypedDict):
     source: str | None
@@ -1658,6 +1678,7 @@ class ListRunningWorkerJobsRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class ListRunsByAgentRow(TypedDict):
     id: int
@@ -1681,6 +1702,7 @@ class ListRunsByAgentRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class ListRunsByOwnerRow(TypedDict):
     id: int
@@ -1704,6 +1726,7 @@ class ListRunsByOwnerRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class ListRunsByTraceRow(TypedDict):
     id: int
@@ -1727,6 +1750,7 @@ class ListRunsByTraceRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class ListScheduledAgentsRow(TypedDict):
     id: int
@@ -1872,6 +1896,7 @@ class ListUnfinishedRunsRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class ListUnprocessedMessagesRow(TypedDict):
     id: int
@@ -1936,6 +1961,7 @@ class ListWorkerJobsByRunRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class ListWorkflowExecutionsRow(TypedDict):
     id: int
@@ -2012,6 +2038,7 @@ class QueueWorkerJobRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class ReadMemoryFileRow(TypedDict):
     id: int
@@ -2041,6 +2068,7 @@ class ReapOrphanedWorkerJobsRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class ReapZombieJobsRow(TypedDict):
     id: str
@@ -2139,6 +2167,7 @@ class RecoverInterruptedRunsRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class ReleaseJobsRow(TypedDict):
     id: str
@@ -2159,6 +2188,7 @@ class RequeueWorkerJobsRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class ResumeRunRow(TypedDict):
     id: int
@@ -2182,6 +2212,7 @@ class ResumeRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class RevokeRunnerRow(TypedDict):
     id: int
@@ -2362,6 +2393,7 @@ class StartRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class StartRunnerJobRow(TypedDict):
     id: str
@@ -2397,6 +2429,7 @@ class StartWorkerJobRow(TypedDict):
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    error_signature: str | None
 
 class StartWorkflowExecutionRow(TypedDict):
     id: int
@@ -2436,6 +2469,7 @@ class TransitionRunRow(TypedDict):
     summary: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    error_signature: str | None
 
 class UpdateAgentRow(TypedDict):
     id: int

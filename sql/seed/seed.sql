@@ -197,8 +197,8 @@ gen AS MATERIALIZED (
 ),
 ins AS (
     INSERT INTO agent_runs (agent_id, thread_id, correlation_id, trace_id, model, reasoning_effort, status, trigger,
-                            started_at, finished_at, duration_ms, total_tokens, total_cost_usd, error, summary,
-                            created_at, updated_at)
+                            started_at, finished_at, duration_ms, total_tokens, total_cost_usd, error,
+                            error_signature, summary, created_at, updated_at)
     SELECT agent_id, thread_id, 'seed-' || :batch::text || '-' || g,
            -- UUIDv7 layout (milliseconds, then random bits): trace ids grow with time.
            (substr(ms, 1, 8) || '-' || substr(ms, 9, 4) || substr(gen_random_uuid()::text, 14))::uuid,
@@ -213,9 +213,17 @@ ins AS (
            CASE WHEN status = 'success' THEN round((r2 * 0.2)::numeric, 5)::float8 END,
            CASE WHEN status = 'failed' THEN
                (ARRAY['Tool web_fetch timed out after ' || (10 + mod(g, 50)) || 's (job ' || g || ')',
-                      'LLM provider returned 429 for request req_' || md5(g::text),
+                      'LLM provider returned 429 for request req_a' || md5(g::text),
                       'Worker ' || g || ' crashed: KeyError ''tool_call_id''',
                       'Connector gmail: token expired for user ' || owner_id])[1 + mod(g, 4)] END,
+           -- error_signature() of each message, written out: the regexes cost ~40 us a row
+           -- (the trigger that computes it is off during the seed); tests/test_seed.py
+           -- checks every seeded signature against the function.
+           CASE WHEN status = 'failed' THEN
+               (ARRAY['Tool web_fetch timed out after <n>s (job <n>)',
+                      'LLM provider returned <n> for request req_<hex>',
+                      'Worker <n> crashed: KeyError ''tool_call_id''',
+                      'Connector gmail: token expired for user <n>'])[1 + mod(g, 4)] END,
            CASE WHEN status = 'success' THEN 'Done: summary of run ' || g END,
            created_at, created_at
     FROM gen
@@ -293,7 +301,7 @@ CROSS JOIN LATERAL (SELECT (ARRAY['user', 'assistant', 'assistant', 'tool', 'use
 -- still running or waiting are running (those older than minutes are the stuck workers),
 -- queued, or orphaned in 'created'.
 INSERT INTO worker_jobs (owner_id, supervisor_run_id, tool_call_id, trace_id, task, model, reasoning_effort, status,
-                         worker_id, error, created_at, updated_at, started_at, finished_at)
+                         worker_id, error, error_signature, created_at, updated_at, started_at, finished_at)
 SELECT sr.owner_id, sr.id, 'call_' || :batch::text || '_' || sr.rn || '_' || j, sr.trace_id,
        'Research topic ' || j || ' of run ' || sr.rn || ' and summarise the findings for the supervisor',
        (ARRAY['gpt-5.2', 'gpt-4o-mini'])[1 + mod(j, 2)], (ARRAY['none', 'low', 'medium'])[1 + mod(j, 3)],
@@ -302,6 +310,9 @@ SELECT sr.owner_id, sr.id, 'call_' || :batch::text || '_' || sr.rn || '_' || j, 
        CASE WHEN s.status = 'failed' THEN
            (ARRAY['Timeout after ' || (60 + mod(sr.rn, 240)) || 's in job ' || j || ' of run ' || sr.rn,
                   'ssh to runner ' || mod(sr.rn, 20) || ' failed: connection refused'])[1 + mod(sr.rn + j, 2)] END,
+       CASE WHEN s.status = 'failed' THEN  -- error_signature() of the message, as for runs
+           (ARRAY['Timeout after <n>s in job <n> of run <n>',
+                  'ssh to runner <n> failed: connection refused'])[1 + mod(sr.rn + j, 2)] END,
        sr.created_at + j * interval '1 second', sr.created_at + j * interval '1 second',
        CASE WHEN s.status IN ('running', 'success', 'failed') THEN sr.created_at + (j + 2) * interval '1 second' END,
        CASE WHEN s.status IN ('success', 'failed', 'cancelled') THEN sr.created_at + (j + 5 + mod(sr.rn * j, 600)) * interval '1 second' END
@@ -450,3 +461,11 @@ FROM thread_messages GROUP BY 2
 UNION ALL
 SELECT 'agent_run_events', event_type, count(*) FROM agent_run_events GROUP BY event_type
 ORDER BY 1, 2;
+
+-- name: count_wrong_error_signatures()
+-- Rows with an error whose stored error_signature is not error_signature(error) (the seed writes them out; 0 expected).
+SELECT 'agent_runs' AS table_name, count(*) AS wrong
+FROM agent_runs WHERE error IS NOT NULL AND error_signature IS DISTINCT FROM error_signature(error)
+UNION ALL
+SELECT 'worker_jobs', count(*)
+FROM worker_jobs WHERE error IS NOT NULL AND error_signature IS DISTINCT FROM error_signature(error);
