@@ -91,6 +91,12 @@ SELECT id, owner_id, name, labels::json, capabilities::json, status, last_seen_a
        auth_secret_hash, runner_metadata::json, created_at AT TIME ZONE 'UTC', updated_at AT TIME ZONE 'UTC'
 FROM zerg.runners ORDER BY id;
 
+-- name: bench_vacuum()#
+-- Vacuum the big tables of both schemas (outside a transaction), as autovacuum leaves them.
+VACUUM zerg.agent_runs, zerg.agent_run_events, zerg.thread_messages, zerg.worker_jobs, zerg.llm_audit_log,
+       zerg.runners, legacy.agent_runs, legacy.agent_run_events, legacy.thread_messages,
+       legacy.worker_jobs, legacy.llm_audit_log, legacy.runners;
+
 -- name: legacy_analyze()#
 -- Planner statistics for the copy, as for ours.
 ANALYZE legacy.users, legacy.agents, legacy.agent_threads, legacy.thread_messages, legacy.agent_runs,
