@@ -86,12 +86,12 @@ def env_for(url: str):
     return get_environment("dev", url)
 
 
-def ours(url: str, generic_plans: bool = False) -> psycopg.Connection:
-    return connect(url, search_path=("zerg", "public"), autocommit=True, generic_plans=generic_plans)
+def ours(url: str) -> psycopg.Connection:
+    return connect(url, search_path=("zerg", "public"), autocommit=True)
 
 
-def legacy(url: str, generic_plans: bool = False) -> psycopg.Connection:
-    return connect(url, search_path=("legacy",), autocommit=True, generic_plans=generic_plans)
+def legacy(url: str) -> psycopg.Connection:
+    return connect(url, search_path=("legacy",), autocommit=True)
 
 
 def percentile(values: list[float], p: float) -> float:

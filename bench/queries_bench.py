@@ -78,10 +78,7 @@ def run(url: str, scale: float, tag: str, *, reps: int = 200, min_reps: int = 20
     plan_dir = PLANS / f"s{tag}"
     plan_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    # Dashboards are asked on connections set up as a dashboard pool is (generic plans, see
-    # zerg_sql.db.connect), service questions on plain ones; both sides the same each time.
-    with ours(url) as oc, legacy(url) as lc, ours(url, generic_plans=True) as doc, \
-            legacy(url, generic_plans=True) as dlc:
+    with ours(url) as oc, legacy(url) as lc:
         bq.bench_set_seed(oc, seed=0.17)
         as_of = bq.bench_data_now(oc)
         samples_all = [{**s, "as_of": as_of} for s in bq.bench_sample_runs(oc, n=200, hours=24 * 400)]
@@ -90,8 +87,7 @@ def run(url: str, scale: float, tag: str, *, reps: int = 200, min_reps: int = 20
             if only and only.lower() not in question.name.lower():
                 continue
             samples = samples_recent if question.recent else samples_all
-            pair = (doc, dlc) if question.kind == "dashboard" else (oc, lc)
-            results.append(_one(question, *pair, bq, samples, reps, min_reps, budget_s, warmup, plan_dir, out))
+            results.append(_one(question, oc, lc, bq, samples, reps, min_reps, budget_s, warmup, plan_dir, out))
     # A partial run (--only) never overwrites the full report.
     _report(results, scale, tag + ("-only" if only else ""))
     return results

@@ -155,21 +155,6 @@ def test_error_groups_count_rows_written_before_the_signature_column_too(db, dat
     assert {g["groups_total"] for g in groups.values()} == {3}
     assert new != old and timeout["last_seen"] == T - 20 * MIN
 
-def test_a_dashboard_connection_keeps_generic_plans(fresh_db_url):
-    # The dashboards' inlined functions cost more to plan than to run: their connections
-    # (zerg_sql.db.connect/pool with generic_plans=True) keep one plan per prepared query.
-    from zerg_sql.db import connect, pool
-    with connect(fresh_db_url, generic_plans=True, search_path=("zerg", "public")) as conn:
-        assert conn.execute("SHOW plan_cache_mode").fetchone()["plan_cache_mode"] == "force_generic_plan"
-        for _ in range(7):  # psycopg prepares at the 5th call; the plan is generic from then on
-            assert list(queries.list_reliability_error_groups(conn, hours=24, max_rows=5, as_of=T)) == []
-        stats = conn.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements").fetchall()
-        assert stats and all(s["generic_plans"] >= 1 and s["custom_plans"] == 0 for s in stats)
-    with connect(fresh_db_url) as conn:
-        assert conn.execute("SHOW plan_cache_mode").fetchone()["plan_cache_mode"] == "auto"
-    with pool(fresh_db_url, generic_plans=True, min_size=1, max_size=1) as p, p.connection() as conn:
-        assert conn.execute("SHOW plan_cache_mode").fetchone()["plan_cache_mode"] == "force_generic_plan"
-
 def test_errors_true_totals_beyond_the_limit_and_window_edges(db, data):
     runs = [data.run(status="failed", error=f"boom {i} api_key=k{i}", created_at=T - (i + 1) * MIN)
             for i in range(7)]

@@ -66,7 +66,7 @@ def show(ctx: Context, name: str, fetch, as_json: bool, watch: float | None, cou
     if count and not watch:
         raise click.UsageError("--count needs --watch")
     clear = bool(watch) and not as_json and sys.stdout.isatty()
-    conn = connect(ctx.env, application_name=f"zerg-sql dash {name}", generic_plans=True)
+    conn = connect(ctx.env, application_name=f"zerg-sql dash {name}")
     shown = 0
     try:
         while True:

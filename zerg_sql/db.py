@@ -12,7 +12,7 @@ from .config import Environment, ZergError, require_url, scrub, url_info
 from .queries import internal
 
 
-def _options(url: str, search_path: tuple[str, ...] | None, generic_plans: bool = False) -> str:
+def _options(url: str, search_path: tuple[str, ...] | None) -> str:
     # Session settings travel in the startup packet (no extra round trip). The values are
     # identifiers validated by config.py, and this is connection configuration, not SQL.
     # Ours come after the URL's own options, so they win where both set search_path.
@@ -20,21 +20,18 @@ def _options(url: str, search_path: tuple[str, ...] | None, generic_plans: bool 
     if search_path:
         parts.append("-c search_path=" + ",".join(search_path))
     parts.append("-c TimeZone=UTC")
-    if generic_plans:
-        parts.append("-c plan_cache_mode=force_generic_plan")
     return " ".join(p for p in parts if p)
 
 
 def connection_kwargs(target: Environment | str, *, search_path: tuple[str, ...] | None = None,
-                      application_name: str = "zerg-sql", connect_timeout: int = 10,
-                      generic_plans: bool = False) -> tuple[str, dict]:
+                      application_name: str = "zerg-sql", connect_timeout: int = 10) -> tuple[str, dict]:
     if isinstance(target, Environment):
         url = require_url(target)
         search_path = search_path or target.search_path
     else:
         url = target
     kwargs = {
-        "options": _options(url, search_path, generic_plans),
+        "options": _options(url, search_path),
         "application_name": application_name,
         "connect_timeout": connect_timeout,
     }
@@ -42,18 +39,13 @@ def connection_kwargs(target: Environment | str, *, search_path: tuple[str, ...]
 
 
 def connect(target: Environment | str, *, autocommit: bool = False, search_path: tuple[str, ...] | None = None,
-            application_name: str = "zerg-sql", connect_timeout: int = 10,
-            generic_plans: bool = False) -> psycopg.Connection:
+            application_name: str = "zerg-sql", connect_timeout: int = 10) -> psycopg.Connection:
     """A psycopg connection with dict rows, the environment's search_path and TimeZone=UTC.
 
     `target` is an Environment (its URL and search_path) or a URL (search_path as given).
-    `generic_plans`: for the dashboards' connections. Their queries are inlined functions that
-    take longer to plan (~1 ms) than to run, and psycopg prepares a query after 5 calls; with
-    plan_cache_mode=force_generic_plan the prepared statement keeps one plan instead of
-    re-planning at every call. tests/test_plans.py checks that those generic plans use indexes.
     """
     url, kwargs = connection_kwargs(target, search_path=search_path, application_name=application_name,
-                                    connect_timeout=connect_timeout, generic_plans=generic_plans)
+                                    connect_timeout=connect_timeout)
     try:
         return psycopg.connect(url, autocommit=autocommit, row_factory=dict_row, **kwargs)
     except psycopg.Error as e:
@@ -72,12 +64,9 @@ async def connect_async(target: Environment | str, *, autocommit: bool = False,
 
 
 def pool(target: Environment | str, *, min_size: int = 1, max_size: int = 10,
-         search_path: tuple[str, ...] | None = None, generic_plans: bool = False,
-         **pool_kwargs) -> psycopg_pool.ConnectionPool:
-    """A psycopg_pool.ConnectionPool whose connections are set up like connect()'s
-    (`generic_plans=True` for a pool that serves the dashboards)."""
-    url, kwargs = connection_kwargs(target, search_path=search_path, application_name="zerg-sql pool",
-                                    generic_plans=generic_plans)
+         search_path: tuple[str, ...] | None = None, **pool_kwargs) -> psycopg_pool.ConnectionPool:
+    """A psycopg_pool.ConnectionPool whose connections are set up like connect()'s."""
+    url, kwargs = connection_kwargs(target, search_path=search_path, application_name="zerg-sql pool")
     kwargs["row_factory"] = dict_row
     return psycopg_pool.ConnectionPool(url, min_size=min_size, max_size=max_size, kwargs=kwargs,
                                        open=True, **pool_kwargs)
