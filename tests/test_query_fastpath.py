@@ -177,3 +177,23 @@ def test_something_else_than_a_sync_connection_is_refused_with_a_pointer_to_aque
 
     with pytest.raises(TypeError, match="expected a psycopg.Connection, got NotAConnection.*aqueries"):
         q.count_users(NotAConnection())
+
+
+
+def test_array_parameters_arrive_whole_and_bad_elements_are_refused(db):
+    # Parameters cast to an array type are sent in binary (zerg_sql.queries._statement): the
+    # server must get the same values, None elements and empty lists included.
+    ids = [None, None, "fixed-id"]
+    inserted = list(q.enqueue_jobs(db, ids=ids, job_ids=["a", "b", "c"], scheduled_fors=[None] * 3,
+                                   max_attempts=[None, 5, None], dedupe_keys=[None, "k", None],
+                                   payloads=[None] * 3))
+    assert len(inserted) == 3 and "fixed-id" in {r["id"] for r in inserted}
+    rows = db.execute("SELECT job_id, max_attempts, dedupe_key FROM ops.job_queue ORDER BY job_id").fetchall()
+    assert [(r["job_id"], r["max_attempts"], r["dedupe_key"]) for r in rows] == [("a", 3, None), ("b", 5, "k"), ("c", 3, None)]
+    assert list(q.enqueue_jobs(db, ids=[], job_ids=[], scheduled_fors=[], max_attempts=[], dedupe_keys=[],
+                               payloads=[])) == []
+    with pytest.raises(QueryError, match="element: expects int") as e:
+        q.mark_messages_processed(db, message_ids=[1, True])
+    assert e.value.parameter == "message_ids"
+    with pytest.raises(QueryError, match="message_ids"):
+        q.mark_messages_processed(db, message_ids=[2**70])

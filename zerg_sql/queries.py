@@ -160,6 +160,19 @@ def _type_problem(value: Any, pgtype: str, is_array: bool) -> str | None:
     return None
 
 
+def _statement(fn: Any) -> str:
+    """aiosql's SQL text, with the parameters the SQL casts to an array type sent in binary
+    (`%(ids)b` instead of `%(ids)s`). psycopg's text dumper for lists quotes element by
+    element in Python (~3 us an element); the binary one is ~8 times cheaper, and the queue
+    worker sends four 100-element arrays per batch. The server gets the same values (the
+    casts in the SQL still apply); only the wire format of these parameters changes."""
+    sql = fn.sql
+    for param, (_pgtype, is_array) in declared_types(sql).items():
+        if is_array:
+            sql = sql.replace(f"%({param})s", f"%({param})b")
+    return sql
+
+
 def _checker(name: str, fn: Any) -> Callable[[Mapping[str, Any]], None]:
     """The input checks of one query, worked out once; the returned function runs before
     every call and raises QueryError before anything is sent.
@@ -178,17 +191,24 @@ def _checker(name: str, fn: Any) -> Callable[[Mapping[str, Any]], None]:
         allowed = _PY_TYPES.get(pgtype)
         if allowed is None and not is_array:
             continue  # a type we do not know: the server judges
-        # Arrays always take the full check (element by element); bool is never in `exact`
-        # for an integer type, so True goes to the full check and is refused there.
-        exact = frozenset() if is_array or allowed is None else frozenset(allowed)
-        checks.append((param, exact, None if is_array else _INT_RANGE.get(pgtype), pgtype, is_array))
+        # bool is never in `exact` for an integer type, so True goes to the full check and
+        # is refused there. Arrays: every element of an exact type (or None), else the full
+        # check, element by element.
+        exact = frozenset() if allowed is None else frozenset(allowed)
+        checks.append((param, exact, _INT_RANGE.get(pgtype), pgtype, is_array))
 
     def check(params: Mapping[str, Any]) -> None:
         if params.keys() != names:
             _names_problem(name, declared, params)
         for param, exact, bound, pgtype, is_array in checks:
             value = params.get(param)
-            if value is None or (type(value) in exact and (bound is None or -bound <= value < bound)):
+            if value is None:
+                continue
+            if is_array:
+                if type(value) in (list, tuple) and all(
+                        v is None or (type(v) in exact and (bound is None or -bound <= v < bound)) for v in value):
+                    continue
+            elif type(value) in exact and (bound is None or -bound <= value < bound):
                 continue
             problem = _type_problem(value, pgtype, is_array)
             if problem:
@@ -362,7 +382,7 @@ _FETCH = {
 
 def _wrap_sync(name: str, fn: Any) -> Any:
     check = _checker(name, fn)
-    op, sql = fn.operation, fn.sql
+    op, sql = fn.operation, _statement(fn)
 
     if fn.attributes:  # `:obj.attr` parameters, which aiosql's function expands (none in sql/ today)
         return _wrap_aiosql(name, fn, check)
@@ -438,7 +458,7 @@ def _guard_rows(name: str, result: Iterator[Any], params: list) -> Iterator[Any]
         raise _translate(name, e, params) from e
 
 
-async def _arun(conn: psycopg.AsyncConnection, fn: Any, params: Any) -> Any:
+async def _arun(conn: psycopg.AsyncConnection, fn: Any, sql: str, params: Any) -> Any:
     # aiosql's async psycopg adapter reads rows by position ($ fails on dict rows) and
     # returns None for executemany, so async statements run here on the same SQL text.
     # A new cursor per call: tasks sharing one AsyncConnection may interleave between
@@ -446,9 +466,9 @@ async def _arun(conn: psycopg.AsyncConnection, fn: Any, params: Any) -> Any:
     op = fn.operation
     async with conn.cursor(row_factory=dict_row) as cur:
         if op is SQLOperationType.INSERT_UPDATE_DELETE_MANY:
-            await cur.executemany(fn.sql, params)
+            await cur.executemany(sql, params)
             return cur.rowcount
-        await cur.execute(fn.sql, params)
+        await cur.execute(sql, params)
         if op is SQLOperationType.INSERT_UPDATE_DELETE:
             return cur.rowcount
         row = await cur.fetchone()
@@ -460,13 +480,14 @@ async def _arun(conn: psycopg.AsyncConnection, fn: Any, params: Any) -> Any:
 def _wrap_async(name: str, fn: Any) -> Any:
     check = _checker(name, fn)
     many = fn.operation is SQLOperationType.INSERT_UPDATE_DELETE_MANY
+    sql = _statement(fn)
 
     if fn.operation is SQLOperationType.SELECT:
         async def agen(conn: psycopg.AsyncConnection, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
             rows = _check_call(name, fn, check, args, kwargs)
             try:
                 async with conn.cursor(row_factory=dict_row) as cur:
-                    await cur.execute(fn.sql, kwargs)
+                    await cur.execute(sql, kwargs)
                     async for row in cur:
                         yield row
             except _INPUT_ERRORS as e:
@@ -477,7 +498,7 @@ def _wrap_async(name: str, fn: Any) -> Any:
     async def acall(conn: psycopg.AsyncConnection, *args: Any, **kwargs: Any) -> Any:
         rows = _check_call(name, fn, check, args, kwargs)
         try:
-            return await _arun(conn, fn, rows if many else kwargs)
+            return await _arun(conn, fn, sql, rows if many else kwargs)
         except _INPUT_ERRORS as e:
             raise _translate(name, e, rows) from e
 
