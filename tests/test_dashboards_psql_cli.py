@@ -293,9 +293,11 @@ def test_cli_watch_is_bounded(story):
 
 
 def test_cli_watch_ctrl_c_exits_0(story):
+    # SIGINT back to its default in the child: a suite started in the background by a
+    # non-interactive shell inherits SIGINT ignored, and Python then has no Ctrl-C to raise.
     proc = subprocess.Popen([sys.executable, "-m", "zerg_sql", "--env", "test", "--database-url", story["url"],
                              "dash", "stuck", "--watch", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=REPO)
+                            text=True, cwd=REPO, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 20
         first = proc.stdout.readline()

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import psutil
+import psycopg
 import pytest
 
 from zerg_sql import devserver
@@ -48,6 +49,20 @@ def test_dev_up_twice_is_harmless_and_a_left_server_is_reused_not_duplicated():
         assert (base / "dev-url").read_text().strip() == url
         status = zerg_sql("status", data_dir=data_dir)  # env dev finds the URL by itself
         assert status.returncode == 0 and "applied  0001_set_updated_at" in status.stdout
+        # reset: refused without --yes away from a terminal, data kept; with --yes, a fresh
+        # migrated database at the same URL.
+        with psycopg.connect(url) as conn:
+            conn.execute("INSERT INTO zerg.users (email) VALUES ('keep@example.com')")
+        refused = zerg_sql("dev", "reset", data_dir=data_dir)
+        assert refused.returncode == 2 and "--yes" in refused.stderr
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM zerg.users").fetchone()[0] == 1
+        reset = zerg_sql("dev", "reset", "--yes", data_dir=data_dir)
+        assert reset.returncode == 0, reset.stderr
+        assert reset.stdout.strip().splitlines()[-1] == url and "applying 0001_set_updated_at" in reset.stderr
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM zerg.users").fetchone()[0] == 0
+        assert len(postmasters(data_dir)) == 1
         down = zerg_sql("dev", "down", data_dir=data_dir)
         assert down.returncode == 0 and "stopped" in down.stdout
         assert postmasters(data_dir) == []

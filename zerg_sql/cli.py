@@ -365,7 +365,9 @@ def dev_reset(yes: bool) -> None:
     from . import devserver
     from .migrate import Runner
 
-    if not yes and sys.stdin.isatty():
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.UsageError("dev reset drops the dev database: pass --yes when not at a terminal")
         click.confirm("Drop the dev database zerg and all its data?", abort=True)
     url = devserver.reset()
     with Runner(get_environment("dev", url), out=progress) as runner:
