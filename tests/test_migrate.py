@@ -354,3 +354,34 @@ def test_migrate_refuses_a_schema_built_by_something_else_and_points_to_adopt(em
     r = cli("migrate", url=empty_db_url, dirs=[migs])
     assert r.returncode == 1 and "zerg-sql adopt" in r.stderr and "1 tables" in r.stderr
     assert one(empty_db_url, "SELECT to_regclass('zerg.things')") == [(None,)]
+
+
+def test_an_interrupted_concurrent_index_build_is_repaired_by_migrating_again(test_env, fresh_db_url):
+    # 0015 builds its indexes CONCURRENTLY, outside a transaction: a build that fails half way
+    # leaves an INVALID index of the same name, which IF NOT EXISTS alone would keep. Here a
+    # failed UNIQUE build stands in for an interrupted one; migrating again must drop it and
+    # build the real index.
+    from zerg_sql.migrate import Runner
+
+    with Runner(test_env, out=lambda _: None) as runner:
+        assert "0015_dashboard_indexes" in runner.rollback(to="0014_error_signatures")
+    with psycopg.connect(fresh_db_url, autocommit=True) as c:
+        c.execute("SET search_path = zerg")
+        user = c.execute("INSERT INTO users (email) VALUES ('ix@example.com') RETURNING id").fetchone()[0]
+        agent = c.execute("INSERT INTO agents (name, system_instructions, task_instructions, model, owner_id) "
+                          "VALUES ('a', 's', 't', 'm', %s) RETURNING id", (user,)).fetchone()[0]
+        thread = c.execute("INSERT INTO agent_threads (agent_id, title) VALUES (%s, 't') RETURNING id",
+                           (agent,)).fetchone()[0]
+        for _ in range(2):
+            c.execute("INSERT INTO agent_runs (agent_id, thread_id, status, trigger, model, error, created_at) "
+                      "VALUES (%s, %s, 'failed', 'chat', 'm', 'boom', '2026-01-01 00:00+00')", (agent, thread))
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            c.execute("CREATE UNIQUE INDEX CONCURRENTLY agent_runs_failed_created_at_idx "
+                      "ON agent_runs (created_at) WHERE status = 'failed'")
+        valid = "SELECT indisvalid, indisunique FROM pg_index WHERE indexrelid = 'agent_runs_failed_created_at_idx'::regclass"
+        assert c.execute(valid).fetchone() == (False, True)
+        with Runner(test_env, out=lambda _: None) as runner:
+            assert "0015_dashboard_indexes" in runner.migrate()
+        assert c.execute(valid).fetchone() == (True, False)
+        assert "INCLUDE (error_signature)" in c.execute(
+            "SELECT pg_get_indexdef('agent_runs_failed_created_at_idx'::regclass)").fetchone()[0]

@@ -155,11 +155,20 @@ def test_llm_audit_single_batched_and_copy(db, uid):
     assert copy_rows(db, "llm_audit_log", rows) == 200
     assert q.count_llm_audit_since(db, since=dt.datetime.now(UTC) - dt.timedelta(minutes=1)) == \
         {"calls": 226, "traced_calls": 226}
+    # Calls without a trace are counted apart (their own partial index): one now, one before the cutoff.
+    untraced = q.insert_llm_audit(db, **{**AUDIT, "owner_id": uid})
+    old = q.insert_llm_audit(db, **{**AUDIT, "owner_id": uid})
+    db.execute("UPDATE llm_audit_log SET created_at = now() - interval '1 hour' WHERE id = %s", (old,))
+    assert untraced != old
+    assert q.count_llm_audit_since(db, since=dt.datetime.now(UTC) - dt.timedelta(minutes=1)) == \
+        {"calls": 227, "traced_calls": 226}
+    assert q.count_llm_audit_since(db, since=dt.datetime.now(UTC) - dt.timedelta(hours=2)) == \
+        {"calls": 228, "traced_calls": 226}
     got = db.execute("SELECT messages, response_tool_calls FROM llm_audit_log WHERE phase = 'synthesis' "
                      "AND input_tokens = 7").fetchone()
     assert got == {"messages": [{"role": "user", "content": "m7\ttab\nline \\ back"}], "response_tool_calls": {"calls": []}}
     assert len(list(q.list_llm_audit_by_trace(db, trace_id=trace, limit_rows=10))) == 10
-    assert q.delete_llm_audit_by_owner(db, owner_id=uid) == 226
+    assert q.delete_llm_audit_by_owner(db, owner_id=uid) == 228
 
 
 def test_copy_is_all_or_nothing_and_names_the_column(db, uid):
