@@ -50,7 +50,7 @@ from psycopg.rows import dict_row
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from zerg_sql.queue_worker import Worker, queries  # noqa: E402
+from zerg_sql.queue_worker import SESSION, Worker, queries  # noqa: E402
 
 QUERIES_FILE = REPO / "sql" / "queries" / "job_queue.sql"
 MIGRATION = REPO / "sql" / "migrations-ops" / "ops_0001_job_queue.sql"
@@ -232,7 +232,10 @@ def run_pgbench(pgbench: str, qurl: str, clients: int, batch: int, seconds: floa
            "-D", "ids={}", "-D", "attempts={}", "-D", "started={}", "-D", "ended={}", qurl]
     wait_for_quiet()
     cpu0 = cpu_snapshot()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    # The worker's session settings (plan_cache_mode): the same SQL planned the same way.
+    options = " ".join(f"-c {k}={v}" for k, v in SESSION.items())
+    env = {**os.environ, "PGOPTIONS": (os.environ.get("PGOPTIONS", "") + " " + options).strip()}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     foreign = foreign_cpu(cpu0, seconds)
     os.unlink(f.name)
     if proc.returncode != 0:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from typing import Mapping
 
 import psycopg
 import psycopg_pool
@@ -12,26 +14,32 @@ from .config import Environment, ZergError, require_url, scrub, url_info
 from .queries import internal
 
 
-def _options(url: str, search_path: tuple[str, ...] | None) -> str:
+def _options(url: str, search_path: tuple[str, ...] | None, settings: Mapping[str, str] | None = None) -> str:
     # Session settings travel in the startup packet (no extra round trip). The values are
-    # identifiers validated by config.py, and this is connection configuration, not SQL.
-    # Ours come after the URL's own options, so they win where both set search_path.
+    # identifiers validated by config.py (search_path) or constants of our own callers
+    # (settings), and this is connection configuration, not SQL. Ours come after the URL's
+    # own options, so they win where both set search_path.
     parts = [url_info(url).get("options", "")]
     if search_path:
         parts.append("-c search_path=" + ",".join(search_path))
     parts.append("-c TimeZone=UTC")
+    for name, value in (settings or {}).items():
+        if not re.fullmatch(r"[a-z_.]+", name) or not re.fullmatch(r"[A-Za-z0-9_.]+", value):
+            raise ValueError(f"not a plain session setting: {name}={value}")
+        parts.append(f"-c {name}={value}")
     return " ".join(p for p in parts if p)
 
 
 def connection_kwargs(target: Environment | str, *, search_path: tuple[str, ...] | None = None,
-                      application_name: str = "zerg-sql", connect_timeout: int = 10) -> tuple[str, dict]:
+                      application_name: str = "zerg-sql", connect_timeout: int = 10,
+                      settings: Mapping[str, str] | None = None) -> tuple[str, dict]:
     if isinstance(target, Environment):
         url = require_url(target)
         search_path = search_path or target.search_path
     else:
         url = target
     kwargs = {
-        "options": _options(url, search_path),
+        "options": _options(url, search_path, settings),
         "application_name": application_name,
         "connect_timeout": connect_timeout,
     }
@@ -39,13 +47,15 @@ def connection_kwargs(target: Environment | str, *, search_path: tuple[str, ...]
 
 
 def connect(target: Environment | str, *, autocommit: bool = False, search_path: tuple[str, ...] | None = None,
-            application_name: str = "zerg-sql", connect_timeout: int = 10) -> psycopg.Connection:
+            application_name: str = "zerg-sql", connect_timeout: int = 10,
+            settings: Mapping[str, str] | None = None) -> psycopg.Connection:
     """A psycopg connection with dict rows, the environment's search_path and TimeZone=UTC.
 
-    `target` is an Environment (its URL and search_path) or a URL (search_path as given).
+    `target` is an Environment (its URL and search_path) or a URL (search_path as given);
+    `settings`: more session settings (name -> value), e.g. {"plan_cache_mode": "force_generic_plan"}.
     """
     url, kwargs = connection_kwargs(target, search_path=search_path, application_name=application_name,
-                                    connect_timeout=connect_timeout)
+                                    connect_timeout=connect_timeout, settings=settings)
     try:
         return psycopg.connect(url, autocommit=autocommit, row_factory=dict_row, **kwargs)
     except psycopg.Error as e:

@@ -67,8 +67,7 @@ SET status = 'running',
     attempts = j.attempts + 1,
     started_at = now(),
     updated_at = now()
-FROM due
-WHERE j.id = due.id
+WHERE j.id = ANY (ARRAY(SELECT due.id FROM due))
 RETURNING j.id, j.job_id, j.payload, j.attempts, j.max_attempts, j.scheduled_for,
           j.lease_expires_at;
 
@@ -188,8 +187,7 @@ WITH done AS (
         attempts = j.attempts + 1,
         started_at = now(),
         updated_at = now()
-    FROM due
-    WHERE j.id = due.id
+    WHERE j.id = ANY (ARRAY(SELECT due.id FROM due))
     RETURNING j.id, j.job_id, j.payload, j.attempts, j.max_attempts, j.scheduled_for,
               j.lease_expires_at
 )
@@ -326,6 +324,11 @@ ON CONFLICT (job_key, started_at) DO NOTHING;
 DELETE FROM ops.job_queue
 WHERE status IN ('success', 'dead')
   AND finished_at < now() - :older_than_seconds::float8 * interval '1 second';
+
+
+-- name: set_default_plan_cache_mode()!
+-- Until the end of the transaction, plan statements as PostgreSQL does by default (the worker's connection forces generic plans for the queue's own statements).
+SET LOCAL plan_cache_mode = auto;
 
 
 -- name: listen_for_jobs()!
