@@ -5,7 +5,8 @@ on, checked before anything runs):
 
 * pgbench running the very claim_jobs and complete_jobs statements of
   sql/queries/job_queue.sql (taken from the file, :name parameters bound by pgbench's
-  prepared protocol) with 1, 2, 4, 8 clients and claim batches of 1, 10, 100;
+  prepared protocol, the worker's session settings in PGOPTIONS) with 1, 2, 4, 8 clients
+  and claim batches of 1, 10, 100;
 * zerg_sql.queue_worker.Worker, unchanged defaults except batch (heartbeat thread,
   per-job SIGALRM timeout, ops.runs history row per job) with 1, 2, 4, 8 processes and the
   same batches;

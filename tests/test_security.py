@@ -445,6 +445,7 @@ def exercise_queue(conn) -> None:
         return getattr(q, name)(conn, **params)
 
     call("listen_for_jobs")  # LISTEN needs no privilege
+    call("set_default_plan_cache_mode")  # nor does SET LOCAL of a user setting
     jid = call("enqueue_job", id=None, job_id="sec-job", scheduled_for=None, max_attempts=2,
                dedupe_key=f"sec-{TAG}", payload=Jsonb({"n": 1}))
     assert jid and call("enqueue_job", id=None, job_id="sec-job", scheduled_for=None, max_attempts=2,
