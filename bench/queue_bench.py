@@ -373,6 +373,10 @@ def main() -> int:
     ap.add_argument("--seconds", type=float)
     ap.add_argument("--runs", type=int)
     ap.add_argument("--only", choices=["pgbench", "worker", "procrastinate"], action="append")
+    ap.add_argument("--batch", type=int, choices=BATCHES, action="append",
+                    help="only these claim batch sizes (repeatable; default all)")
+    ap.add_argument("--processes", type=int, choices=PROCESSES, action="append",
+                    help="only these numbers of processes / clients (repeatable; default all)")
     ap.add_argument("--out", help="also write the markdown report here")
     ap.add_argument("--quiet-wait", type=float,
                     help="seconds each cell may wait for other processes to use < 0.3 cores "
@@ -381,6 +385,8 @@ def main() -> int:
     seconds = args.seconds or (3.0 if args.quick else 8.0)
     runs = args.runs or (1 if args.quick else 3)
     parts = args.only or ["pgbench", "worker", "procrastinate"]
+    batches = tuple(b for b in BATCHES if b in (args.batch or BATCHES))
+    processes = tuple(p for p in PROCESSES if p in (args.processes or PROCESSES))
     global QUIET_WAIT
     QUIET_WAIT = args.quiet_wait if args.quiet_wait is not None else (0.0 if args.quick else 20.0)
 
@@ -423,8 +429,8 @@ def main() -> int:
         # Runs outermost: each cell's runs are spread over the whole session, so a burst of
         # other work on the machine hits one run of a cell, not all of them.
         for run in range(runs):
-            for batch in BATCHES:
-                for procs in PROCESSES:
+            for batch in batches:
+                for procs in processes:
                     for kind in kinds:
                         if kind == "worker":
                             r = run_workers(qurl, procs, batch, seconds)
@@ -440,7 +446,7 @@ def main() -> int:
                               flush=True)
             if purl:
                 n_jobs = 3000 if args.quick else 15_000
-                for procs in PROCESSES:
+                for procs in processes:
                     r = run_procrastinate(purl, procs, n_jobs)
                     assert r["jobs"] == n_jobs, r
                     r["rate"] = r["jobs"] / r["seconds"]
@@ -462,8 +468,8 @@ def main() -> int:
                   "| dead tuples before → after (worker) | autovacuums (worker) "
                   "| other processes' CPU, cores |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
-        for batch in BATCHES:
-            for procs in PROCESSES:
+        for batch in batches:
+            for procs in processes:
                 p2, p1, wr = (rates(k, batch, procs) for k in ("pgbench-2", "pgbench-1", "worker"))
                 wk = results.get(("worker", batch, procs), [])
                 vs = f"{statistics.median(wr) / best_proc:.1f}×" if wr and best_proc else "–"
@@ -489,6 +495,14 @@ def main() -> int:
             lines.append(f"Best worker: {wv:,.0f} jobs/s (batch {wk_[1]}, {wk_[2]} processes) = "
                          f"{wv / pv:.2f} of the best pgbench, {pv:,.0f} ({pk[0]}, batch {pk[1]}, "
                          f"{pk[2]} clients); target ≥ 0.80.")
+            # The machine's speed drifts between cells (shared disks and cores): the ratio of
+            # the two runs that ran back to back in the same run of the best pgbench cell.
+            pairs = [w["rate"] / p["rate"] for w, p in zip(results.get(("worker", pk[1], pk[2]), []),
+                                                           results.get((pk[0], pk[1], pk[2]), []))]
+            if pairs:
+                lines.append(f"Paired in that cell (within each run the cell measures pgbench and then the worker): worker / "
+                             f"pgbench = {', '.join(f'{x:.2f}' for x in pairs)} (median "
+                             f"{statistics.median(pairs):.2f}).")
         if best["worker"] and best_proc:
             lines.append(f"Best worker = {best['worker'][0] / best_proc:.1f}× the best procrastinate "
                          f"({best_proc:,.0f} jobs/s); target ≥ 10×.")

@@ -199,21 +199,26 @@ DECLARE
 BEGIN
     PERFORM queue_require();
     RETURN QUERY
-    (SELECT 'expired_lease', j.id, j.job_id, j.status, j.attempts, j.max_attempts,
-            j.scheduled_for, j.lease_owner, j.lease_expires_at, j.finished_at,
-            left(redact_secrets(j.last_error), 200), count(*) OVER ()
-     FROM ops.job_queue AS j
-     WHERE j.status = 'running' AND j.lease_expires_at < t_now
-     ORDER BY j.lease_expires_at, j.id
-     LIMIT n)
-    UNION ALL
-    (SELECT 'dead', j.id, j.job_id, j.status, j.attempts, j.max_attempts,
-            j.scheduled_for, j.lease_owner, j.lease_expires_at, j.finished_at,
-            left(redact_secrets(j.last_error), 200), count(*) OVER ()
-     FROM ops.job_queue AS j
-     WHERE j.status = 'dead' AND j.finished_at > since AND j.finished_at <= t_now
-     ORDER BY j.finished_at DESC, j.id
-     LIMIT n);
+    SELECT p.category, p.id, p.job_id, p.status, p.attempts, p.max_attempts, p.scheduled_for,
+           p.lease_owner, p.lease_expires_at, p.finished_at, left(redact_secrets(p.last_error), 200),
+           p.total
+    FROM ((SELECT 'expired_lease' AS category, j.id, j.job_id, j.status, j.attempts, j.max_attempts,
+                  j.scheduled_for, j.lease_owner, j.lease_expires_at, j.finished_at, j.last_error,
+                  count(*) OVER () AS total
+           FROM ops.job_queue AS j
+           WHERE j.status = 'running' AND j.lease_expires_at < t_now
+           ORDER BY j.lease_expires_at, j.id
+           LIMIT n)
+          UNION ALL
+          (SELECT 'dead', j.id, j.job_id, j.status, j.attempts, j.max_attempts,
+                  j.scheduled_for, j.lease_owner, j.lease_expires_at, j.finished_at, j.last_error,
+                  count(*) OVER ()
+           FROM ops.job_queue AS j
+           WHERE j.status = 'dead' AND j.finished_at > since AND j.finished_at <= t_now
+           ORDER BY j.finished_at DESC, j.id
+           LIMIT n)) AS p
+    -- expired leases first (no finished_at), then dead jobs (no lease), each in its order
+    ORDER BY p.category = 'dead', p.lease_expires_at, p.finished_at DESC, p.id;
 END
 $$;
 

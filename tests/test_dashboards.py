@@ -458,6 +458,22 @@ def test_queue_health_depth_and_problem_jobs(db, data):
     assert d["health"]["queued"] == 3 and len(d["dead"]) == 1 and len(d["expired_leases"]) == 1
 
 
+def test_queue_problem_jobs_order_caps_and_totals(db, data):
+    """Each category keeps its own order and max_rows, with its full total; only the rows
+    returned are redacted (0016), and they are the same rows as before it."""
+    expired = [data.job(status="running", attempts=1, lease_expires_at=T - k * MIN, started_at=T - 30 * MIN)
+               for k in (3, 1, 5, 2, 4)]
+    dead = [data.job(status="dead", attempts=3, finished_at=T - k * MIN, last_error=f"fail {k} password=p{k}")
+            for k in (30, 10, 50, 20, 40)]
+    problems = list(queries.list_queue_problem_jobs(db, hours=24, max_rows=3, as_of=T))
+    assert [(p["category"], p["id"]) for p in problems] == [
+        ("expired_lease", expired[2]), ("expired_lease", expired[4]), ("expired_lease", expired[0]),
+        ("dead", dead[1]), ("dead", dead[3]), ("dead", dead[0])]
+    assert {p["total"] for p in problems} == {5}
+    assert [p["last_error"] for p in problems[3:]] == [
+        "fail 10 password=[REDACTED]", "fail 20 password=[REDACTED]", "fail 30 password=[REDACTED]"]
+
+
 def test_queue_dead_tuples_and_oldest_transaction(db, fresh_db_url, data):
     for _ in range(30):
         data.job(status="success", finished_at=T)
