@@ -158,7 +158,8 @@ def normalize_url(url: str) -> str:
         parts = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError as e:
         raise ZergError(f"malformed database URL {mask_url(url)!r}: {scrub(str(e)).strip()}") from None
-    register_secret(parts.get("password"))
+    password = parts.get("password")
+    register_secret(None if password is None else str(password))
     port = str(parts.get("port") or "5432")
     if not all(p.isdigit() for p in port.split(",")):
         raise ZergError(f"malformed database URL {mask_url(url)!r}: port {port!r} is not a number")

@@ -364,25 +364,25 @@ class Worker:
     def _complete_and_claim(self) -> list[Job]:
         """Complete the finished jobs and claim the next batch in one statement and commit."""
         todo = self._todo()
-        rows = [cast(Job, r) for r in queries.complete_and_claim_jobs(
+        rows = cast(list[Job], list(queries.complete_and_claim_jobs(
             self._db(), owner=self.owner, ids=[j["id"] for j, _, _ in todo],
             attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
             ended=[e for _, _, e in todo], history=self.history,
-            lease_seconds=self.lease_seconds, batch=self.batch)]
+            lease_seconds=self.lease_seconds, batch=self.batch)))
         self._completed(todo, {r["id"] for r in rows if r["kind"] == "completed"})
         return [r for r in rows if r["kind"] == "claimed"]
 
     def _claim(self) -> list[Job]:
         """Complete the finished jobs (complete_jobs), then claim the next batch (claim_jobs)."""
         self._flush()
-        return [cast(Job, r) for r in queries.claim_jobs(
-            self._db(), owner=self.owner, lease_seconds=self.lease_seconds, batch=self.batch)]
+        return cast(list[Job], list(queries.claim_jobs(
+            self._db(), owner=self.owner, lease_seconds=self.lease_seconds, batch=self.batch)))
 
     def _flush(self) -> None:
         todo = self._todo()
         if not todo:
             return
-        done = {cast(str, r["id"]) for r in queries.complete_jobs(
+        done = {r["id"] for r in queries.complete_jobs(
             self._db(), owner=self.owner, ids=[j["id"] for j, _, _ in todo],
             attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
             ended=[e for _, _, e in todo], history=self.history)}
