@@ -422,6 +422,18 @@ def test_worker_plans_its_statements_once_but_not_the_handlers(conn, fresh_db_ur
         worker_conn.close()
 
 
+def test_worker_runs_a_batch_oldest_first(conn, fresh_db_url):
+    """The claim returns its rows in no particular order; the worker sorts them."""
+    now = dt.datetime.now(UTC)
+    minutes = [7, 2, 9, 1, 5, 3, 8, 4, 6]
+    for m in minutes:
+        enqueue(conn, "order", id=f"m{m}-{'x' * m}", scheduled_for=now - dt.timedelta(minutes=m), payload=m)
+    seen = []
+    w = Worker(fresh_db_url, {"order": seen.append}, batch=100, poll_seconds=0.1, listen=False)
+    assert w.run(until_idle=True) == len(minutes)
+    assert seen == sorted(minutes, reverse=True)
+
+
 def test_session_settings_must_be_plain(fresh_db_url):
     from zerg_sql import db
     with pytest.raises(ValueError, match="not a plain session setting"):

@@ -101,6 +101,10 @@ def _now() -> dt.datetime:
     return _last_now
 
 
+def _scheduled(job: Job) -> tuple[dt.datetime, str]:
+    return job["scheduled_for"], job["id"]
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
     raise JobTimeout()
 
@@ -375,8 +379,10 @@ class Worker:
     def _claim(self) -> list[Job]:
         """Complete the finished jobs (complete_jobs), then claim the next batch (claim_jobs)."""
         self._flush()
-        return cast(list[Job], list(queries.claim_jobs(
+        jobs = cast(list[Job], list(queries.claim_jobs(
             self._db(), owner=self.owner, lease_seconds=self.lease_seconds, batch=self.batch)))
+        jobs.sort(key=_scheduled)  # the claim's rows come in no particular order
+        return jobs
 
     def _flush(self) -> None:
         todo = self._todo()
