@@ -191,9 +191,12 @@ def fill_size(batch: int, seconds: float) -> int:
 # --- pgbench ----------------------------------------------------------------------------
 
 
-def pgbench_script(merged: bool) -> str:
-    """claim_jobs then complete_jobs (two statements, two commits per batch: the issue's
-    reference), or complete_and_claim_jobs alone (what the worker runs: one commit)."""
+def pgbench_script(kind: str) -> str:
+    """The statements of one pgbench transaction, for each way of running them:
+    pgbench-2: claim_jobs then complete_jobs, two commits per batch (the issue's reference);
+    pgbench-1: complete_and_claim_jobs alone, one statement (what the worker runs with
+    batches of 1); pgbench-t: complete_jobs for the previous batch then claim_jobs, in one
+    transaction (what the worker runs with larger batches)."""
     # The claimed rows become arrays for the completion (gset needs one row). started
     # and ended are synthetic and unique per job (a sequence counting microseconds), so
     # every job writes its own ops.runs row (keyed by job_key, started_at) and no two
@@ -204,7 +207,8 @@ def pgbench_script(merged: bool) -> str:
               "FROM (SELECT id, attempts, timestamptz '2000-01-01 00:00:00+00'"
               " + nextval('public.bench_run_clock') * interval '1 microsecond' AS t"
               " FROM c WHERE {where}) AS s \\gset\n")
-    if merged:
+    claim = "WITH c AS (\n" + named_sql("claim_jobs") + "\n)\n" + arrays.replace("{where}", "true")
+    if kind == "pgbench-1":
         # A data-modifying WITH cannot be nested, so the query is kept verbatim with its
         # final SELECT moved into one more CTE (r), which the arrays for \gset read. r is
         # MATERIALIZED so that, as in the worker's statement, done is read (and so run)
@@ -213,23 +217,25 @@ def pgbench_script(merged: bool) -> str:
         assert "UNION ALL" in final
         return (ctes + ", r AS MATERIALIZED (\nSELECT 'completed'" + final + "\n), c AS (SELECT id, attempts"
                 " FROM r WHERE kind = 'claimed')\n" + arrays.replace("{where}", "true"))
-    return ("WITH c AS (\n" + named_sql("claim_jobs") + "\n)\n"
-            + arrays.replace("{where}", "true") + named_sql("complete_jobs") + ";\n")
+    if kind == "pgbench-t":
+        # :ids ... hold the batch the previous transaction claimed (\gset values persist).
+        return "BEGIN;\n" + named_sql("complete_jobs") + ";\n" + claim + "COMMIT;\n"
+    return claim + named_sql("complete_jobs") + ";\n"
 
 
 def run_pgbench(pgbench: str, qurl: str, clients: int, batch: int, seconds: float,
-                merged: bool) -> dict:
+                kind: str) -> dict:
     refill(qurl, fill_size(batch, seconds))
     before = table_stats(qurl)
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-        f.write(pgbench_script(merged))
+        f.write(pgbench_script(kind))
     # --max-tries: a deadlock (possible in theory, see docs/queue.md) is retried, as the
     # worker does; failures are counted and reported.
     cmd = [pgbench, "-n", "-M", "prepared", "--max-tries", "10", "-c", str(clients),
            "-j", str(min(clients, 2)),
            "-T", str(int(seconds)), "-f", f.name, "-D", f"batch={batch}",
            "-D", "owner=pgbench", "-D", "lease_seconds=900", "-D", "history=true",
-           # the first complete_and_claim_jobs of each client completes nothing
+           # the first transaction of each client completes nothing
            "-D", "ids={}", "-D", "attempts={}", "-D", "started={}", "-D", "ended={}", qurl]
     wait_for_quiet()
     cpu0 = cpu_snapshot()
@@ -424,7 +430,7 @@ def main() -> int:
         purl = setup_procrastinate(url) if "procrastinate" in parts else None
         results: dict[tuple[str, int, int], list[dict]] = {}
         proc_results: dict[int, list[dict]] = {}
-        kinds = [k for k in ("pgbench-2", "pgbench-1", "worker")
+        kinds = [k for k in ("pgbench-2", "pgbench-1", "pgbench-t", "worker")
                  if k.split("-")[0] in parts]
         # Runs outermost: each cell's runs are spread over the whole session, so a burst of
         # other work on the machine hits one run of a cell, not all of them.
@@ -432,11 +438,12 @@ def main() -> int:
             for batch in batches:
                 for procs in processes:
                     for kind in kinds:
+                        if kind == "pgbench-t" and batch == 1:
+                            continue  # the worker runs complete_and_claim_jobs (pgbench-1) there
                         if kind == "worker":
                             r = run_workers(qurl, procs, batch, seconds)
                         else:
-                            r = run_pgbench(pgbench, qurl, procs, batch, seconds,
-                                            merged=kind == "pgbench-1")
+                            r = run_pgbench(pgbench, qurl, procs, batch, seconds, kind)
                         r["rate"] = r["jobs"] / r["seconds"]
                         results.setdefault((kind, batch, procs), []).append(r)
                         print(f"run {run + 1} {kind:9} batch {batch:3} x{procs}: {r['rate']:9,.0f} jobs/s"
@@ -462,15 +469,16 @@ def main() -> int:
         def ratio(a: list[float], b: list[float]) -> str:
             return f"{statistics.median(a) / statistics.median(b):.2f}" if a and b else "–"
 
-        lines += ["| batch | processes (clients) | pgbench, claim + complete (2 commits) "
-                  "| pgbench, complete_and_claim (1 commit) | worker | worker / pgbench 2 "
-                  "| worker / pgbench 1 | worker / best procrastinate "
+        lines += ["| batch | processes (clients) | pgbench-2: claim, complete (2 commits) "
+                  "| pgbench-1: complete_and_claim (1 statement) "
+                  "| pgbench-t: complete, claim (1 transaction) | worker | worker / pgbench-2 "
+                  "| worker / pgbench-1 | worker / pgbench-t | worker / best procrastinate "
                   "| dead tuples before → after (worker) | autovacuums (worker) "
                   "| other processes' CPU, cores |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for batch in batches:
             for procs in processes:
-                p2, p1, wr = (rates(k, batch, procs) for k in ("pgbench-2", "pgbench-1", "worker"))
+                p2, p1, pt, wr = (rates(k, batch, procs) for k in ("pgbench-2", "pgbench-1", "pgbench-t", "worker"))
                 wk = results.get(("worker", batch, procs), [])
                 vs = f"{statistics.median(wr) / best_proc:.1f}×" if wr and best_proc else "–"
                 dead = (f"{statistics.median([r['before']['dead'] for r in wk]):,.0f} → "
@@ -478,7 +486,8 @@ def main() -> int:
                 av = str(sum(r["after"]["av"] - r["before"]["av"] for r in wk)) if wk else "–"
                 other = [r["foreign"] for k in kinds for r in results.get((k, batch, procs), [])]
                 lines.append(f"| {batch} | {procs} | {med(p2) if p2 else '–'} | {med(p1) if p1 else '–'} "
-                             f"| {med(wr) if wr else '–'} | {ratio(wr, p2)} | {ratio(wr, p1)} | {vs} "
+                             f"| {med(pt) if pt else '–'} | {med(wr) if wr else '–'} | {ratio(wr, p2)} "
+                             f"| {ratio(wr, p1)} | {ratio(wr, pt)} | {vs} "
                              f"| {dead} | {av} | {statistics.median(other):.2f} (max {max(other):.2f}) |")
         if proc_rates:
             lines += ["", "| procrastinate worker processes (concurrency 4 each) | jobs/s "

@@ -434,6 +434,34 @@ def test_worker_runs_a_batch_oldest_first(conn, fresh_db_url):
     assert seen == sorted(minutes, reverse=True)
 
 
+def test_completion_commits_with_the_next_claim(conn, fresh_db_url, monkeypatch):
+    """With batches > 1, the finished jobs are completed in the transaction that claims the
+    next batch: when that transaction fails (a real rollback on the server), they stay
+    pending and are completed by the next one, not run again."""
+    for i in range(3):
+        enqueue(conn, "noop", id=f"j{i}")
+    real, failures, committed = queue_worker.queries.claim_jobs, [], []
+
+    def claim_failing_once_after_a_completion(c, **kw):
+        done = c.execute("SELECT count(*) AS n FROM ops.job_queue WHERE status = 'success'").fetchone()["n"]
+        if done and not failures:
+            failures.append(done)  # complete_jobs ran in this transaction: it will be rolled back
+            raise psycopg.errors.DeadlockDetected("injected after the completion")
+        if failures and not committed:  # the retry: what other sessions see before it commits
+            committed.append(conn.execute(
+                "SELECT count(*) AS n FROM ops.job_queue WHERE status = 'success'").fetchone()["n"])
+        return real(c, **kw)
+
+    monkeypatch.setattr(queue_worker.queries, "claim_jobs", claim_failing_once_after_a_completion)
+    runs = []
+    w = Worker(fresh_db_url, {"noop": runs.append}, batch=10, poll_seconds=0.1, listen=False)
+    assert w.run(until_idle=True) == 3
+    assert failures == [3] and committed == [0] and len(runs) == 3
+    rows = conn.execute("SELECT id, status, attempts FROM ops.job_queue ORDER BY id").fetchall()
+    assert [(r["status"], r["attempts"]) for r in rows] == [("success", 1)] * 3
+    assert conn.execute("SELECT count(*) AS n FROM ops.runs").fetchone()["n"] == 3
+
+
 def test_session_settings_must_be_plain(fresh_db_url):
     from zerg_sql import db
     with pytest.raises(ValueError, match="not a plain session setting"):

@@ -3,12 +3,11 @@
 It uses only the named queries of sql/queries/job_queue.sql:
 
 * claim a batch (claim_jobs), run each job's handler, complete the successes in one
-  statement that also writes their ops.runs rows (complete_jobs; also as it goes when a
-  batch runs longer than a second), record failures at once (fail_job: retry with
-  backoff, or dead at the last attempt; insert_job_run). With batches of one job, the
-  completion rides on the next claim (complete_and_claim_jobs): one commit per job
-  instead of two, which is what bounds that case; with larger batches the two separate
-  statements measured faster (docs/queue.md, Benchmark);
+  statement that also writes their ops.runs rows (complete_jobs, in the transaction that
+  claims the next batch: one commit per batch; also as it goes when a batch runs longer
+  than a second), record failures at once (fail_job: retry with backoff, or dead at the
+  last attempt; insert_job_run). With batches of one job, completion and claim are one
+  statement (complete_and_claim_jobs), which measured faster there (docs/queue.md);
 * a heartbeat thread on its own connection extends the leases of every job in hand
   every min(lease/2, 60) s (extend_job_leases); a lease it fails to extend is lost, and
   that job's result is never written (every write is guarded by owner and attempt);
@@ -377,10 +376,19 @@ class Worker:
         return [r for r in rows if r["kind"] == "claimed"]
 
     def _claim(self) -> list[Job]:
-        """Complete the finished jobs (complete_jobs), then claim the next batch (claim_jobs)."""
-        self._flush()
-        jobs = cast(list[Job], list(queries.claim_jobs(
-            self._db(), owner=self.owner, lease_seconds=self.lease_seconds, batch=self.batch)))
+        """Complete the finished jobs (complete_jobs) and claim the next batch (claim_jobs)
+        in one transaction: one commit per batch, not two (docs/queue.md). If it fails, the
+        finished jobs stay pending for the next attempt."""
+        todo = self._todo()
+        conn = self._db()
+        with conn.transaction():
+            done = {r["id"] for r in queries.complete_jobs(
+                conn, owner=self.owner, ids=[j["id"] for j, _, _ in todo],
+                attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
+                ended=[e for _, _, e in todo], history=self.history)} if todo else set()
+            jobs = cast(list[Job], list(queries.claim_jobs(
+                conn, owner=self.owner, lease_seconds=self.lease_seconds, batch=self.batch)))
+        self._completed(todo, done)
         jobs.sort(key=_scheduled)  # the claim's rows come in no particular order
         return jobs
 
