@@ -3,10 +3,11 @@
 Side by side, on one PostgreSQL server with durable commits (fsync and synchronous_commit
 on, checked before anything runs):
 
-* pgbench running the very claim_jobs and complete_jobs statements of
-  sql/queries/job_queue.sql (taken from the file, :name parameters bound by pgbench's
-  prepared protocol, the worker's session settings in PGOPTIONS) with 1, 2, 4, 8 clients
-  and claim batches of 1, 10, 100;
+* pgbench running the very statements of sql/queries/job_queue.sql (taken from the file,
+  :name parameters bound by pgbench's prepared protocol, the worker's session settings in
+  PGOPTIONS) in three ways (pgbench_script): claim_jobs and complete_jobs in two
+  transactions, complete_and_claim_jobs, and complete_jobs + claim_jobs in one transaction
+  (what the worker does), with 1, 2, 4, 8 clients and claim batches of 1, 10, 100;
 * zerg_sql.queue_worker.Worker, unchanged defaults except batch (heartbeat thread,
   per-job SIGALRM timeout, ops.runs history row per job) with 1, 2, 4, 8 processes and the
   same batches;
