@@ -382,10 +382,7 @@ class Worker:
         todo = self._todo()
         conn = self._db()
         with conn.transaction():
-            done = {r["id"] for r in queries.complete_jobs(
-                conn, owner=self.owner, ids=[j["id"] for j, _, _ in todo],
-                attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
-                ended=[e for _, _, e in todo], history=self.history)} if todo else set()
+            done = self._complete(conn, todo) if todo else set()
             jobs = cast(list[Job], list(queries.claim_jobs(
                 conn, owner=self.owner, lease_seconds=self.lease_seconds, batch=self.batch)))
         self._completed(todo, done)
@@ -396,11 +393,14 @@ class Worker:
         todo = self._todo()
         if not todo:
             return
-        done = {r["id"] for r in queries.complete_jobs(
-            self._db(), owner=self.owner, ids=[j["id"] for j, _, _ in todo],
+        self._completed(todo, self._complete(self._db(), todo))
+
+    def _complete(self, conn: psycopg.Connection[dict[str, Any]], todo: list[Done]) -> set[str]:
+        """complete_jobs for these finished jobs; the ids it completed (the others' leases were lost)."""
+        return {r["id"] for r in queries.complete_jobs(
+            conn, owner=self.owner, ids=[j["id"] for j, _, _ in todo],
             attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
             ended=[e for _, _, e in todo], history=self.history)}
-        self._completed(todo, done)
 
     def _fail(self, job: Job, error: str, error_type: str,
               started: dt.datetime, ended: dt.datetime) -> None:
