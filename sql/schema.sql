@@ -694,6 +694,21 @@ $$;
 
 
 --
+-- Name: trace_anomalies(uuid, integer); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) RETURNS TABLE(ts timestamp with time zone, kind text, source text, source_id bigint, message text)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'zerg'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM trace_anomalies_rows(trace, slow_ms);
+END
+$$;
+
+
+--
 -- Name: llm_audit_log; Type: TABLE; Schema: zerg; Owner: -
 --
 
@@ -730,10 +745,10 @@ COMMENT ON TABLE zerg.llm_audit_log IS 'Insert-only record of every LLM call (pr
 
 
 --
--- Name: trace_anomalies(uuid, integer); Type: FUNCTION; Schema: zerg; Owner: -
+-- Name: trace_anomalies_rows(uuid, integer); Type: FUNCTION; Schema: zerg; Owner: -
 --
 
-CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) RETURNS TABLE(ts timestamp with time zone, kind text, source text, source_id bigint, message text)
+CREATE FUNCTION zerg.trace_anomalies_rows(trace uuid, slow_ms integer DEFAULT 60000) RETURNS TABLE(ts timestamp with time zone, kind text, source text, source_id bigint, message text)
     LANGUAGE sql STABLE PARALLEL SAFE
     BEGIN ATOMIC
  SELECT a.ts,
@@ -747,7 +762,7 @@ CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) 
              r.id AS source_id,
              ((('Run '::text || r.id) || ' failed: '::text) || COALESCE("left"(zerg.redact_secrets(r.error), 200), '(no error message)'::text)) AS message
             FROM zerg.agent_runs r
-           WHERE ((r.trace_id = trace_anomalies.trace) AND (r.status = 'failed'::text))
+           WHERE ((r.trace_id = trace_anomalies_rows.trace) AND (r.status = 'failed'::text))
          UNION ALL
           SELECT COALESCE(w.finished_at, w.created_at) AS "coalesce",
              'worker_failed'::text AS kind,
@@ -755,7 +770,7 @@ CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) 
              w.id,
              ((('Worker '::text || w.id) || ' failed: '::text) || COALESCE("left"(zerg.redact_secrets(w.error), 200), '(no error message)'::text))
             FROM zerg.worker_jobs w
-           WHERE ((w.trace_id = trace_anomalies.trace) AND (w.status = 'failed'::text))
+           WHERE ((w.trace_id = trace_anomalies_rows.trace) AND (w.status = 'failed'::text))
          UNION ALL
           SELECT w.created_at,
              'worker_never_started'::text AS kind,
@@ -763,7 +778,7 @@ CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) 
              w.id,
              (((('Worker '::text || w.id) || ' never started (status '::text) || w.status) || ')'::text)
             FROM zerg.worker_jobs w
-           WHERE ((w.trace_id = trace_anomalies.trace) AND (w.started_at IS NULL) AND (w.status <> ALL (ARRAY['cancelled'::text, 'failed'::text])))
+           WHERE ((w.trace_id = trace_anomalies_rows.trace) AND (w.started_at IS NULL) AND (w.status <> ALL (ARRAY['cancelled'::text, 'failed'::text])))
          UNION ALL
           SELECT l.created_at,
              'llm_error'::text AS kind,
@@ -771,7 +786,7 @@ CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) 
              l.id,
              ((((('LLM call '::text || l.id) || ' ('::text) || COALESCE(l.phase, '?'::text)) || ') error: '::text) || "left"(zerg.redact_secrets(l.error), 200))
             FROM zerg.llm_audit_log l
-           WHERE ((l.trace_id = trace_anomalies.trace) AND (l.error IS NOT NULL))
+           WHERE ((l.trace_id = trace_anomalies_rows.trace) AND (l.error IS NOT NULL))
          UNION ALL
           SELECT l.created_at,
              'llm_slow'::text AS kind,
@@ -779,7 +794,7 @@ CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) 
              l.id,
              (((('LLM call '::text || l.id) || ' took '::text) || round(((l.duration_ms)::numeric / 1000.0), 1)) || ' s'::text)
             FROM zerg.llm_audit_log l
-           WHERE ((l.trace_id = trace_anomalies.trace) AND (l.duration_ms > zerg.dashboard_arg(trace_anomalies.slow_ms, 0, 86400000, 'slow_ms'::text)))) a
+           WHERE ((l.trace_id = trace_anomalies_rows.trace) AND (l.duration_ms > zerg.dashboard_arg(trace_anomalies_rows.slow_ms, 0, 86400000, 'slow_ms'::text)))) a
    ORDER BY a.ts, a.kind, a.source_id;
 END;
 
@@ -975,9 +990,24 @@ END;
 --
 
 CREATE FUNCTION zerg.trace_summary(trace uuid) RETURNS TABLE(trace_id uuid, status text, model text, started_at timestamp with time zone, ended_at timestamp with time zone, duration_s double precision, runs bigint, workers bigint, llm_calls bigint, events bigint, errors bigint)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'zerg'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM trace_summary_rows(trace);
+END
+$$;
+
+
+--
+-- Name: trace_summary_rows(uuid); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_summary_rows(trace uuid) RETURNS TABLE(trace_id uuid, status text, model text, started_at timestamp with time zone, ended_at timestamp with time zone, duration_s double precision, runs bigint, workers bigint, llm_calls bigint, events bigint, errors bigint)
     LANGUAGE sql STABLE PARALLEL SAFE
     BEGIN ATOMIC
- SELECT trace_summary.trace AS trace,
+ SELECT trace_summary_rows.trace AS trace,
      COALESCE(lr.status, 'unknown'::text) AS "coalesce",
      lr.model,
      ev.first_ts,
@@ -990,22 +1020,22 @@ CREATE FUNCTION zerg.trace_summary(trace uuid) RETURNS TABLE(trace_id uuid, stat
      ev.errors
     FROM ((((( SELECT count(*) AS runs
             FROM zerg.agent_runs r
-           WHERE (r.trace_id = trace_summary.trace)) ra
+           WHERE (r.trace_id = trace_summary_rows.trace)) ra
       CROSS JOIN ( SELECT count(*) AS workers
             FROM zerg.worker_jobs w
-           WHERE (w.trace_id = trace_summary.trace)) wa)
+           WHERE (w.trace_id = trace_summary_rows.trace)) wa)
       CROSS JOIN ( SELECT count(*) AS llm_calls
             FROM zerg.llm_audit_log l
-           WHERE (l.trace_id = trace_summary.trace)) la)
+           WHERE (l.trace_id = trace_summary_rows.trace)) la)
       CROSS JOIN ( SELECT min(e.ts) AS first_ts,
              max(e.ts) AS last_ts,
              count(*) AS events,
              count(*) FILTER (WHERE e.is_error) AS errors
-            FROM zerg.trace_events(trace_summary.trace, 'summary'::text) e(ts, ord, source, source_id, event_type, is_error, duration_ms, details)) ev)
+            FROM zerg.trace_events(trace_summary_rows.trace, 'summary'::text) e(ts, ord, source, source_id, event_type, is_error, duration_ms, details)) ev)
       LEFT JOIN LATERAL ( SELECT r.status,
              r.model
             FROM zerg.agent_runs r
-           WHERE (r.trace_id = trace_summary.trace)
+           WHERE (r.trace_id = trace_summary_rows.trace)
            ORDER BY r.created_at DESC, r.id DESC
           LIMIT 1) lr ON (true))
    WHERE (((ra.runs + wa.workers) + la.llm_calls) > 0);
@@ -1017,6 +1047,21 @@ END;
 --
 
 CREATE FUNCTION zerg.trace_timeline(trace uuid, level text DEFAULT 'summary'::text, max_events integer DEFAULT 100) RETURNS TABLE(seq bigint, ts timestamp with time zone, offset_s double precision, event_type text, source text, source_id bigint, is_error boolean, duration_ms bigint, details jsonb, total_events bigint)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'zerg'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM trace_timeline_rows(trace, level, max_events);
+END
+$$;
+
+
+--
+-- Name: trace_timeline_rows(uuid, text, integer); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_timeline_rows(trace uuid, level text DEFAULT 'summary'::text, max_events integer DEFAULT 100) RETURNS TABLE(seq bigint, ts timestamp with time zone, offset_s double precision, event_type text, source text, source_id bigint, is_error boolean, duration_ms bigint, details jsonb, total_events bigint)
     LANGUAGE sql STABLE PARALLEL SAFE
     BEGIN ATOMIC
  WITH ev AS (
@@ -1028,7 +1073,7 @@ CREATE FUNCTION zerg.trace_timeline(trace uuid, level text DEFAULT 'summary'::te
              trace_events.is_error,
              trace_events.duration_ms,
              trace_events.details
-            FROM zerg.trace_events(trace_timeline.trace, trace_timeline.level) trace_events(ts, ord, source, source_id, event_type, is_error, duration_ms, details)
+            FROM zerg.trace_events(trace_timeline_rows.trace, trace_timeline_rows.level) trace_events(ts, ord, source, source_id, event_type, is_error, duration_ms, details)
          )
   SELECT row_number() OVER (ORDER BY e.ts, e.ord, e.source_id) AS row_number,
      e.ts,
@@ -1043,9 +1088,9 @@ CREATE FUNCTION zerg.trace_timeline(trace uuid, level text DEFAULT 'summary'::te
     FROM (ev e
       CROSS JOIN ( SELECT min(ev.ts) AS first_ts
             FROM ev) t0)
-   WHERE ((zerg.dashboard_level(trace_timeline.level) <> 'errors'::text) OR e.is_error)
+   WHERE ((zerg.dashboard_level(trace_timeline_rows.level) <> 'errors'::text) OR e.is_error)
    ORDER BY e.ts, e.ord, e.source_id
-  LIMIT zerg.dashboard_arg(trace_timeline.max_events, 1, 500, 'max_events'::text);
+  LIMIT zerg.dashboard_arg(trace_timeline_rows.max_events, 1, 500, 'max_events'::text);
 END;
 
 

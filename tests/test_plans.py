@@ -30,6 +30,10 @@ BIG_TABLES = {"agent_runs", "agent_run_events", "thread_messages", "worker_jobs"
 DASHBOARD_FILES = {"traces.sql", "reliability.sql"}
 NOT_HOT_FILES = {"retention.sql"}
 NAME_LINE = re.compile(r"^-- name: (\w+)\(([^)]*)\)(\S*)", re.M)
+# plpgsql functions that run an inlinable function through a plan made once per session
+# (migration 0017): what they plan is the function they run, so that is what is checked.
+PLANNED_ONCE = {"trace_summary": "trace_summary_rows", "trace_timeline": "trace_timeline_rows",
+                "trace_anomalies": "trace_anomalies_rows"}
 OUR_FUNCTIONS = {m.lower() for f in (SQL_DIR / "migrations").glob("*.sql") if not f.name.endswith(".rollback.sql")
                  for m in re.findall(r"CREATE (?:OR REPLACE )?FUNCTION (\w+)", f.read_text(), re.I)}
 
@@ -46,6 +50,12 @@ def hot_queries() -> list[str]:
             if path.name in DASHBOARD_FILES or any(re.search(rf"\b{t}\b", text) for t in BIG_TABLES):
                 names.append(name)
     return names
+
+
+def as_planned(sql: str) -> str:
+    for outer, inner in PLANNED_ONCE.items():
+        sql = re.sub(rf"\b{outer}\(", f"{inner}(", sql)
+    return sql
 
 
 def plan_nodes(plan: dict):
@@ -115,7 +125,7 @@ def test_no_hot_query_scans_a_big_table(seeded_url, values):
                 continue
             # EXPLAIN can only wrap the statement's own text; the values still travel as
             # parameters. Without ANALYZE nothing runs, and the transaction is rolled back.
-            plan = conn.execute("EXPLAIN (FORMAT JSON) " + query.sql,
+            plan = conn.execute("EXPLAIN (FORMAT JSON) " + as_planned(query.sql),
                                 {p: values[p] for p in params}).fetchone()["QUERY PLAN"][0]["Plan"]
             conn.rollback()
             nodes = list(plan_nodes(plan))
@@ -154,7 +164,7 @@ def test_no_generic_plan_scans_a_big_table(seeded_url):
                 return f"${order.index(m.group(1)) + 1}"
 
             # The statement as the server prepares it: aiosql's %(name)s placeholders -> $n.
-            statement = re.sub(r"%\((\w+)\)s", placeholder, getattr(queries, name).sql)
+            statement = re.sub(r"%\((\w+)\)s", placeholder, as_planned(getattr(queries, name).sql))
             plan = conn.execute("EXPLAIN (GENERIC_PLAN, FORMAT JSON) " + statement).fetchone()["QUERY PLAN"][0]["Plan"]
             conn.rollback()
             seq = {n["Relation Name"] for n in plan_nodes(plan) if n["Node Type"] == "Seq Scan"} & BIG_TABLES
