@@ -958,6 +958,21 @@ END;
 --
 
 CREATE FUNCTION zerg.trace_llm_details(trace uuid, max_rows integer DEFAULT 100) RETURNS TABLE(id bigint, created_at timestamp with time zone, phase text, model text, message_count integer, input_tokens integer, output_tokens integer, reasoning_tokens integer, duration_ms integer, error text, response_preview text, tool_calls jsonb, total bigint)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'zerg'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM trace_llm_details_rows(trace, max_rows);
+END
+$$;
+
+
+--
+-- Name: trace_llm_details_rows(uuid, integer); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.trace_llm_details_rows(trace uuid, max_rows integer DEFAULT 100) RETURNS TABLE(id bigint, created_at timestamp with time zone, phase text, model text, message_count integer, input_tokens integer, output_tokens integer, reasoning_tokens integer, duration_ms integer, error text, response_preview text, tool_calls jsonb, total bigint)
     LANGUAGE sql STABLE PARALLEL SAFE
     BEGIN ATOMIC
  SELECT l.id,
@@ -979,9 +994,9 @@ CREATE FUNCTION zerg.trace_llm_details(trace uuid, max_rows integer DEFAULT 100)
                  END) WITH ORDINALITY o(tc, n)) AS jsonb_agg,
      count(*) OVER () AS count
     FROM zerg.llm_audit_log l
-   WHERE (l.trace_id = trace_llm_details.trace)
+   WHERE (l.trace_id = trace_llm_details_rows.trace)
    ORDER BY l.created_at, l.id
-  LIMIT zerg.dashboard_arg(trace_llm_details.max_rows, 1, 500, 'max_rows'::text);
+  LIMIT zerg.dashboard_arg(trace_llm_details_rows.max_rows, 1, 500, 'max_rows'::text);
 END;
 
 

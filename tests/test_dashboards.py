@@ -434,9 +434,9 @@ def test_trace_summary_anomalies_and_llm_details(db, data):
 
 
 def test_the_trace_page_functions_run_their_rows_functions_with_one_plan(db, data):
-    """trace_summary / _timeline / _anomalies (plpgsql, 0017) return exactly what the inlinable
-    *_rows functions return, for every level and limit, and reuse one generic plan per session
-    without changing the caller's plan_cache_mode; bad arguments fail as before."""
+    """trace_summary / _timeline / _anomalies / _llm_details (plpgsql, 0017-0018) return exactly
+    what the inlinable *_rows functions return, for every level and limit, and reuse one generic
+    plan per session without changing the caller's plan_cache_mode; bad arguments fail as before."""
     tr = uuid.uuid4()
     data.run(trace_id=tr, status="failed", error="token=abc", created_at=T - 10 * MIN,
              started_at=T - 10 * MIN, finished_at=T - 5 * MIN)
@@ -447,15 +447,17 @@ def test_the_trace_page_functions_run_their_rows_functions_with_one_plan(db, dat
     calls = [("trace_summary(%s)", (tr,)), ("trace_summary(%s)", (uuid.uuid4(),))]
     calls += [("trace_timeline(%s, %s, %s)", (tr, level, n)) for level in ("summary", "errors", "full") for n in (1, 3, 500)]
     calls += [("trace_anomalies(%s, %s)", (tr, ms)) for ms in (0, 60000, 80000)]
+    calls += [("trace_llm_details(%s, %s)", (tr, n)) for n in (1, 100)]
     for _ in range(2):  # the second round runs on the plans kept from the first
         for call, args in calls:
             rows = db.execute(f"SELECT * FROM {call}", args).fetchall()
             assert rows == db.execute(f"SELECT * FROM {call.replace('(', '_rows(', 1)}", args).fetchall(), (call, args)
     assert any(db.execute("SELECT * FROM trace_timeline(%s, 'full', 500)", (tr,)).fetchall())
     config = {r["proname"]: r["proconfig"] for r in db.execute(
-        "SELECT proname, proconfig FROM pg_proc WHERE proname IN ('trace_summary', 'trace_timeline', 'trace_anomalies')"
+        "SELECT proname, proconfig FROM pg_proc WHERE proname IN ('trace_summary', 'trace_timeline', 'trace_anomalies',"
+        " 'trace_llm_details')"
         " AND pronamespace = current_schema()::regnamespace AND prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')")}
-    assert set(config) == {"trace_summary", "trace_timeline", "trace_anomalies"}
+    assert set(config) == {"trace_summary", "trace_timeline", "trace_anomalies", "trace_llm_details"}
     assert all("plan_cache_mode=force_generic_plan" in c for c in config.values())
     assert db.execute("SHOW plan_cache_mode").fetchone()["plan_cache_mode"] == "auto"
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="invalid level"):
@@ -606,11 +608,11 @@ SCALE = [
 PLANNED = [
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_list()",
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_list(20, 200)",
-    # trace_timeline / _summary / _anomalies run these through a plan made once (0017).
+    # trace_timeline / _summary / _anomalies / _llm_details run these through a plan made once (0017, 0018).
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_timeline_rows(md5('100')::uuid, 'full', 500)",
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_summary_rows(md5('100')::uuid)",
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_anomalies_rows(md5('100')::uuid)",
-    "EXPLAIN (FORMAT JSON) SELECT * FROM trace_llm_details(md5('100')::uuid)",
+    "EXPLAIN (FORMAT JSON) SELECT * FROM trace_llm_details_rows(md5('100')::uuid)",
     "EXPLAIN (FORMAT JSON) SELECT * FROM reliability_health(as_of => '2026-01-15 12:00+00')",
     "EXPLAIN (FORMAT JSON) SELECT * FROM reliability_errors(as_of => '2026-01-15 12:00+00')",
     "EXPLAIN (FORMAT JSON) SELECT * FROM reliability_error_groups(as_of => '2026-01-15 12:00+00')",
