@@ -344,41 +344,57 @@ CREATE FUNCTION zerg.reliability_error_groups(hours integer DEFAULT 24, max_rows
          ), f AS (
           SELECT 'run'::text AS source,
              r.error_signature AS signature,
-             r.created_at
-            FROM zerg.agent_runs r,
-             w
-           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NOT NULL) AND (r.created_at > w.since) AND (r.created_at <= w.at))
+             count(*) AS n,
+             min(r.created_at) AS first_seen,
+             max(r.created_at) AS last_seen
+            FROM zerg.agent_runs r
+           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NOT NULL) AND (r.created_at > ( SELECT w.since
+                    FROM w)) AND (r.created_at <= ( SELECT w.at
+                    FROM w)))
+           GROUP BY r.error_signature
          UNION ALL
-          SELECT 'run'::text AS source,
-             zerg.error_signature(r.error) AS signature,
-             r.created_at
-            FROM zerg.agent_runs r,
-             w
-           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NULL) AND (r.created_at > w.since) AND (r.created_at <= w.at))
+          SELECT 'run'::text,
+             zerg.error_signature(r.error) AS error_signature,
+             count(*) AS count,
+             min(r.created_at) AS min,
+             max(r.created_at) AS max
+            FROM zerg.agent_runs r
+           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NULL) AND (r.created_at > ( SELECT w.since
+                    FROM w)) AND (r.created_at <= ( SELECT w.at
+                    FROM w)))
+           GROUP BY (zerg.error_signature(r.error))
          UNION ALL
-          SELECT 'worker'::text AS source,
-             j.error_signature AS signature,
-             j.created_at
-            FROM zerg.worker_jobs j,
-             w
-           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NOT NULL) AND (j.created_at > w.since) AND (j.created_at <= w.at))
+          SELECT 'worker'::text,
+             j.error_signature,
+             count(*) AS count,
+             min(j.created_at) AS min,
+             max(j.created_at) AS max
+            FROM zerg.worker_jobs j
+           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NOT NULL) AND (j.created_at > ( SELECT w.since
+                    FROM w)) AND (j.created_at <= ( SELECT w.at
+                    FROM w)))
+           GROUP BY j.error_signature
          UNION ALL
-          SELECT 'worker'::text AS source,
-             zerg.error_signature(j.error) AS signature,
-             j.created_at
-            FROM zerg.worker_jobs j,
-             w
-           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NULL) AND (j.created_at > w.since) AND (j.created_at <= w.at))
+          SELECT 'worker'::text,
+             zerg.error_signature(j.error) AS error_signature,
+             count(*) AS count,
+             min(j.created_at) AS min,
+             max(j.created_at) AS max
+            FROM zerg.worker_jobs j
+           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NULL) AND (j.created_at > ( SELECT w.since
+                    FROM w)) AND (j.created_at <= ( SELECT w.at
+                    FROM w)))
+           GROUP BY (zerg.error_signature(j.error))
          ), g AS (
           SELECT f.source,
              f.signature,
-             count(*) AS occurrences,
-             min(f.created_at) AS first_seen,
-             max(f.created_at) AS last_seen,
+             (sum(f.n))::bigint AS occurrences,
+             min(f.first_seen) AS first_seen,
+             max(f.last_seen) AS last_seen,
              count(*) OVER () AS groups_total
             FROM f
            GROUP BY f.source, f.signature
-           ORDER BY (count(*)) DESC, (max(f.created_at)) DESC, f.source, f.signature
+           ORDER BY (sum(f.n)) DESC, (max(f.last_seen)) DESC, f.source, f.signature
           LIMIT zerg.dashboard_arg(reliability_error_groups.max_rows, 1, 200, 'max_rows'::text)
          )
   SELECT g.source,
