@@ -131,11 +131,14 @@ DECLARE
 BEGIN
     PERFORM queue_require();
     RETURN QUERY
-    SELECT s.status, count(j.id), count(j.id) FILTER (WHERE j.scheduled_for <= t_now),
-           min(j.scheduled_for), count(j.id) FILTER (WHERE j.attempts > 1), max(j.attempts)
+    SELECT s.status, coalesce(a.jobs, 0), coalesce(a.due, 0), a.oldest, coalesce(a.retried, 0),
+           a.max_attempts_used
     FROM (VALUES (1, 'queued'), (2, 'running'), (3, 'success'), (4, 'dead')) AS s(n, status)
-    LEFT JOIN ops.job_queue AS j ON j.status = s.status
-    GROUP BY s.n, s.status
+    LEFT JOIN (SELECT j.status, count(*) AS jobs, count(*) FILTER (WHERE j.scheduled_for <= t_now) AS due,
+                      min(j.scheduled_for) AS oldest, count(*) FILTER (WHERE j.attempts > 1) AS retried,
+                      max(j.attempts) AS max_attempts_used
+               FROM ops.job_queue AS j
+               GROUP BY j.status) AS a ON a.status = s.status
     ORDER BY s.n;
 END
 $$;

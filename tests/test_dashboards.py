@@ -490,6 +490,19 @@ def test_queue_health_depth_and_problem_jobs(db, data):
     assert d["health"]["queued"] == 3 and len(d["dead"]) == 1 and len(d["expired_leases"]) == 1
 
 
+
+def test_queue_depth_lists_every_status_even_empty(db, data):
+    """0020 counts per status before joining the four statuses: one with no job still
+    appears, with zero counts and no oldest / highest attempt."""
+    empty = list(queries.list_queue_depth(db, as_of=T))
+    assert [(r["status"], r["jobs"], r["due"], r["oldest_scheduled_for"], r["retried"], r["max_attempts_used"])
+            for r in empty] == [(s, 0, 0, None, 0, None) for s in ("queued", "running", "success", "dead")]
+    data.job(status="queued", scheduled_for=T + MIN, attempts=2, last_error="retry")
+    depth = {r["status"]: r for r in queries.list_queue_depth(db, as_of=T)}
+    assert (depth["queued"]["jobs"], depth["queued"]["due"], depth["queued"]["retried"]) == (1, 0, 1)
+    assert depth["queued"]["oldest_scheduled_for"] == T + MIN and depth["queued"]["max_attempts_used"] == 2
+    assert depth["dead"]["jobs"] == 0 and depth["dead"]["max_attempts_used"] is None
+
 def test_queue_problem_jobs_order_caps_and_totals(db, data):
     """Each category keeps its own order and max_rows, with its full total; only the rows
     returned are redacted (0016), and they are the same rows as before it."""
