@@ -356,33 +356,33 @@ CREATE FUNCTION zerg.reliability_error_groups(hours integer DEFAULT 24, max_rows
                     FROM w)))
            GROUP BY r.error_signature
          UNION ALL
-          SELECT 'run'::text,
-             zerg.error_signature(r.error) AS error_signature,
-             count(*) AS count,
-             min(r.created_at) AS min,
-             max(r.created_at) AS max
+          SELECT 'run'::text AS source,
+             zerg.error_signature(r.error) AS signature,
+             count(*) AS n,
+             min(r.created_at) AS first_seen,
+             max(r.created_at) AS last_seen
             FROM zerg.agent_runs r
            WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NULL) AND (r.created_at > ( SELECT w.since
                     FROM w)) AND (r.created_at <= ( SELECT w.at
                     FROM w)))
            GROUP BY (zerg.error_signature(r.error))
          UNION ALL
-          SELECT 'worker'::text,
-             j.error_signature,
-             count(*) AS count,
-             min(j.created_at) AS min,
-             max(j.created_at) AS max
+          SELECT 'worker'::text AS source,
+             j.error_signature AS signature,
+             count(*) AS n,
+             min(j.created_at) AS first_seen,
+             max(j.created_at) AS last_seen
             FROM zerg.worker_jobs j
            WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NOT NULL) AND (j.created_at > ( SELECT w.since
                     FROM w)) AND (j.created_at <= ( SELECT w.at
                     FROM w)))
            GROUP BY j.error_signature
          UNION ALL
-          SELECT 'worker'::text,
-             zerg.error_signature(j.error) AS error_signature,
-             count(*) AS count,
-             min(j.created_at) AS min,
-             max(j.created_at) AS max
+          SELECT 'worker'::text AS source,
+             zerg.error_signature(j.error) AS signature,
+             count(*) AS n,
+             min(j.created_at) AS first_seen,
+             max(j.created_at) AS last_seen
             FROM zerg.worker_jobs j
            WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NULL) AND (j.created_at > ( SELECT w.since
                     FROM w)) AND (j.created_at <= ( SELECT w.at

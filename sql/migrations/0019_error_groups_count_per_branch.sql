@@ -3,7 +3,9 @@
 -- window CTE row by row: 160,000 failures at 168 h (bench scale 10) took 45 ms at p50. Each
 -- branch now counts its own rows straight off its index (the window bounds are computed
 -- once, as InitPlans) and the branches' few groups are merged: 45 -> 40 ms at p50 on a quiet
--- machine. Same rows, same columns, same order (tests/test_dashboards.py).
+-- machine. Same rows, same columns, same order (tests/test_dashboards.py). Every branch
+-- names its columns: an unnamed literal comes back from pg_dump as "AS text", and
+-- sql/schema.sql must rebuild the very same function (tests/test_schema.py).
 CREATE OR REPLACE FUNCTION reliability_error_groups(hours int DEFAULT 24, max_rows int DEFAULT 50,
                                                     as_of timestamptz DEFAULT now())
 RETURNS TABLE (
@@ -23,23 +25,26 @@ WITH w AS (
       AND r.created_at > (SELECT since FROM w) AND r.created_at <= (SELECT at FROM w)
     GROUP BY r.error_signature
     UNION ALL
-    SELECT 'run', error_signature(r.error), count(*), min(r.created_at), max(r.created_at)
+    SELECT 'run' AS source, error_signature(r.error) AS signature, count(*) AS n,
+           min(r.created_at) AS first_seen, max(r.created_at) AS last_seen
     FROM agent_runs AS r
     WHERE r.status = 'failed' AND r.error_signature IS NULL
       AND r.created_at > (SELECT since FROM w) AND r.created_at <= (SELECT at FROM w)
-    GROUP BY 2
+    GROUP BY error_signature(r.error)
     UNION ALL
-    SELECT 'worker', j.error_signature, count(*), min(j.created_at), max(j.created_at)
+    SELECT 'worker' AS source, j.error_signature AS signature, count(*) AS n,
+           min(j.created_at) AS first_seen, max(j.created_at) AS last_seen
     FROM worker_jobs AS j
     WHERE j.status = 'failed' AND j.error_signature IS NOT NULL
       AND j.created_at > (SELECT since FROM w) AND j.created_at <= (SELECT at FROM w)
     GROUP BY j.error_signature
     UNION ALL
-    SELECT 'worker', error_signature(j.error), count(*), min(j.created_at), max(j.created_at)
+    SELECT 'worker' AS source, error_signature(j.error) AS signature, count(*) AS n,
+           min(j.created_at) AS first_seen, max(j.created_at) AS last_seen
     FROM worker_jobs AS j
     WHERE j.status = 'failed' AND j.error_signature IS NULL
       AND j.created_at > (SELECT since FROM w) AND j.created_at <= (SELECT at FROM w)
-    GROUP BY 2
+    GROUP BY error_signature(j.error)
 ), g AS (
     SELECT f.source, f.signature, sum(f.n)::bigint AS occurrences, min(f.first_seen) AS first_seen,
            max(f.last_seen) AS last_seen, count(*) OVER () AS groups_total
