@@ -432,7 +432,6 @@ def test_trace_summary_anomalies_and_llm_details(db, data):
     assert queries.get_trace_summary(db, trace_id=uuid.uuid4()) is None
 
 
-
 def test_the_trace_page_functions_run_their_rows_functions_with_one_plan(db, data):
     """trace_summary / _timeline / _anomalies / _llm_details (plpgsql, 0017-0018) return exactly
     what the inlinable *_rows functions return, for every level and limit, and reuse one generic
@@ -490,7 +489,6 @@ def test_queue_health_depth_and_problem_jobs(db, data):
     assert d["health"]["queued"] == 3 and len(d["dead"]) == 1 and len(d["expired_leases"]) == 1
 
 
-
 def test_queue_depth_lists_every_status_even_empty(db, data):
     """0020 counts per status before joining the four statuses: one with no job still
     appears, with zero counts and no oldest / highest attempt."""
@@ -502,6 +500,7 @@ def test_queue_depth_lists_every_status_even_empty(db, data):
     assert (depth["queued"]["jobs"], depth["queued"]["due"], depth["queued"]["retried"]) == (1, 0, 1)
     assert depth["queued"]["oldest_scheduled_for"] == T + MIN and depth["queued"]["max_attempts_used"] == 2
     assert depth["dead"]["jobs"] == 0 and depth["dead"]["max_attempts_used"] is None
+
 
 def test_queue_problem_jobs_order_caps_and_totals(db, data):
     """Each category keeps its own order and max_rows, with its full total; only the rows
