@@ -242,6 +242,26 @@ def test_rollback_steps_and_to(empty_db_url, migs):
     assert cli("rollback", "--steps", "1", "--to", "x", url=empty_db_url, dirs=[migs]).returncode == 2
 
 
+def test_rollback_takes_the_schemas_last_migrations_never_the_job_queue_first(fresh_db_url):
+    """ops_0001 sorts after every NNNN_ file; rolling back must still start at the schema's end."""
+    schema_ids = sorted(p.name[: -len(".sql")] for p in (ROOT / "sql" / "migrations").glob("[0-9]*.sql")
+                        if not p.name.endswith(".rollback.sql"))
+    one(fresh_db_url, "INSERT INTO ops.job_queue (job_id) VALUES ('kept') RETURNING id")
+    r = cli("rollback", "--dry-run", url=fresh_db_url)
+    assert r.returncode == 0, r.stderr
+    assert f"-- rollback {schema_ids[-1]}" in r.stderr and "ops_0001" not in r.stderr
+    r = cli("rollback", "--steps", "2", url=fresh_db_url)
+    assert r.returncode == 0, r.stderr
+    assert set(applied_ids(fresh_db_url)) == {*schema_ids[:-2], "ops_0001_job_queue"}
+    assert one(fresh_db_url, "SELECT job_id FROM ops.job_queue") == [("kept",)]
+    # --to an old migration keeps the queue too; only stepping past the schema's first takes it.
+    assert cli("rollback", "--to", schema_ids[0], url=fresh_db_url).returncode == 0
+    assert set(applied_ids(fresh_db_url)) == {schema_ids[0], "ops_0001_job_queue"}
+    assert cli("rollback", "--steps", "2", url=fresh_db_url).returncode == 0
+    assert applied_ids(fresh_db_url) == []
+    assert one(fresh_db_url, "SELECT to_regclass('ops.job_queue')") == [(None,)]
+
+
 def test_a_protected_environment_asks_for_yes_and_rollback_for_more(empty_db_url, migs):
     r = cli("migrate", url=empty_db_url, env_name="prod", dirs=[migs])
     assert r.returncode == 1 and "protected" in r.stderr and "--yes" in r.stderr

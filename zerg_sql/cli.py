@@ -144,7 +144,10 @@ def migrate(ctx: Context, dry_run: bool, yes: bool, wait_seconds: float, lock_wa
 @click.pass_obj
 def rollback(ctx: Context, steps: int | None, to: str | None, dry_run: bool, yes: bool,
              allow_protected_rollback: bool, lock_wait: float | None) -> None:
-    """Roll back the last migration (or --steps N, or --to ID)."""
+    """Roll back the last migration (or --steps N, or --to ID).
+
+    The schema's own migrations go first, newest first; the job queue's (ops_NNNN, dev and
+    test only) only after the schema's first one."""
     if steps is not None and to is not None:
         raise click.UsageError("use --steps or --to, not both")
     env = ctx.env

@@ -396,7 +396,12 @@ class Runner:
             if not internal.yoyo_table_exists(self.conn):
                 self.out("nothing to roll back")
                 return []
-            applied = list(backend.to_rollback(self.migrations()))  # newest first
+            applied = list(backend.to_rollback(self.migrations()))  # newest first, by file name
+            # ops_NNNN sorts after every NNNN_ file but is no part of the schema's history:
+            # "roll back the last migration" must mean the schema's last one, never the job
+            # queue (and its jobs). So ops migrations go last, taken only by steps past the
+            # schema's first migration. A stable sort keeps the order within each folder.
+            applied.sort(key=lambda m: Path(m.path).parent.resolve() == OPS_MIGRATIONS.resolve())
             ids = [m.id for m in applied]
             if to is not None:
                 if to not in ids:
