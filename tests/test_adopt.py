@@ -205,6 +205,8 @@ def test_adopt_converts_in_place_keeps_every_row_and_migrate_continues(shape, le
     assert describe(url) == describe(fresh_db_url)
     verified = cli(url, "verify")
     assert verified.returncode == 0 and "ok:" in verified.stdout, verified.stdout + verified.stderr
+    # adopt recorded the converted catalog, migrate added its own changes: no drift.
+    assert "the schema is as zerg-sql left it" in verified.stdout
 
 
 # ---------------------------------------------------------------- refusals change nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -188,6 +189,76 @@ def test_the_checksum_override_is_explicit_and_logged(empty_db_url, migs):
     assert cli("migrate", url=empty_db_url, dirs=[migs]).returncode == 0
     log = one(empty_db_url, "SELECT detail FROM zerg._zerg_sql_log WHERE operation = 'accept-checksum'")
     assert len(log) == 1 and "renamed index by hand" in log[0][0]
+
+
+def drift_lines(url: str, migs: Path) -> list[str]:
+    r = cli("verify", url=url, dirs=[migs])
+    return [line for line in r.stdout.splitlines() if line.startswith("drift: ")]
+
+
+def test_verify_finds_what_was_changed_by_hand_and_a_migrate_does_not_absorb_it(empty_db_url, migs):
+    assert cli("migrate", url=empty_db_url, dirs=[migs]).returncode == 0
+    r = cli("verify", url=empty_db_url, dirs=[migs])
+    assert r.returncode == 0 and "the schema is as zerg-sql left it" in r.stdout, r.stdout + r.stderr
+    with psycopg.connect(empty_db_url) as conn:  # an incident at 2 a.m., in psql
+        conn.execute("CREATE INDEX things_name_idx ON zerg.things (name)")
+        conn.execute("ALTER TABLE zerg.things ALTER COLUMN name SET DEFAULT 'x'")
+        conn.execute("DROP INDEX zerg.tags_thing_id_idx")
+    r = cli("verify", url=empty_db_url, dirs=[migs])
+    assert r.returncode == 1 and "3 object(s) changed outside zerg-sql" in r.stderr and "--accept-drift" in r.stderr
+    expected = ["drift: + index things_name_idx: added outside zerg-sql",
+                "drift: - index tags_thing_id_idx: dropped outside zerg-sql",
+                "drift: ~ column things.name: changed outside zerg-sql (text -> text default 'x'::text)"]
+    lines = drift_lines(empty_db_url, migs)
+    assert len(lines) == 3
+    assert any(line.startswith(expected[0]) and "CREATE INDEX things_name_idx" in line for line in lines)
+    assert any(line.startswith(expected[1]) for line in lines)
+    assert expected[2] in lines
+    status = json.loads(cli("status", "--json", url=empty_db_url, dirs=[migs]).stdout)
+    assert status["ok"] is True and len(status["drift"]) == 3  # drift alone does not block a deploy
+
+    # A new migration: applied with a warning; its own objects are not drift, the old drift stays.
+    write(migs, "0004_labels", "CREATE TABLE labels (id bigint PRIMARY KEY);\n", "DROP TABLE labels;\n")
+    r = cli("migrate", url=empty_db_url, dirs=[migs])
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("warning: schema drift:") == 3
+    assert drift_lines(empty_db_url, migs) == lines
+    assert cli("rollback", url=empty_db_url, dirs=[migs]).returncode == 0
+    assert drift_lines(empty_db_url, migs) == lines
+
+    # Undone by hand: gone from the report.
+    with psycopg.connect(empty_db_url) as conn:
+        conn.execute("DROP INDEX zerg.things_name_idx")
+    assert len(drift_lines(empty_db_url, migs)) == 2
+
+    # Accepting is explicit, needs a reason, and is logged with what it accepted.
+    assert cli("verify", "--accept-drift", url=empty_db_url, dirs=[migs]).returncode == 1
+    r = cli("verify", "--accept-drift", "--reason", "default kept; index dropped on purpose", url=empty_db_url,
+            dirs=[migs])
+    assert r.returncode == 0, r.stderr
+    assert cli("verify", url=empty_db_url, dirs=[migs]).returncode == 0
+    log = one(empty_db_url, "SELECT detail FROM zerg._zerg_sql_log WHERE operation = 'accept-drift'")
+    assert len(log) == 1 and "index dropped on purpose" in log[0][0] and "tags_thing_id_idx" in log[0][0]
+
+
+def test_drift_is_recorded_anew_where_no_usable_record_exists(empty_db_url, migs):
+    assert cli("migrate", url=empty_db_url, dirs=[migs]).returncode == 0
+    # Migrated by a zerg-sql that kept no catalog: nothing to compare with yet, and verify says so.
+    with psycopg.connect(empty_db_url) as conn:
+        conn.execute("DROP TABLE zerg._zerg_sql_catalog")
+    r = cli("verify", url=empty_db_url, dirs=[migs])
+    assert r.returncode == 0 and "drift not checked: no catalog recorded yet" in r.stdout
+    assert cli("migrate", url=empty_db_url, dirs=[migs]).returncode == 0  # records it
+    assert "the schema is as zerg-sql left it" in cli("verify", url=empty_db_url, dirs=[migs]).stdout
+    # A run that stopped between migrations (the record lags the ledger): not reported as drift.
+    with psycopg.connect(empty_db_url) as conn:
+        conn.execute("UPDATE zerg._zerg_sql_catalog SET applied = applied[1:2]")
+    r = cli("verify", url=empty_db_url, dirs=[migs])
+    assert r.returncode == 0 and "a run was interrupted" in r.stdout
+    with psycopg.connect(empty_db_url) as conn:
+        conn.execute("CREATE INDEX things_name_idx ON zerg.things (name)")
+    assert cli("migrate", url=empty_db_url, dirs=[migs]).returncode == 0
+    assert drift_lines(empty_db_url, migs) == []  # recorded as found
 
 
 def test_bookkeeping_out_of_step_is_repaired_without_rerunning_ddl(empty_db_url, migs):

@@ -280,6 +280,7 @@ def _convert_and_record(runner: Runner, info: Callable[[str], None], files: list
         for mid in ADOPTED:
             if mid not in applied:
                 runner.mark_applied(backend, by_id[mid], started)
+        runner.record_catalog()  # the converted schema is what `verify` checks drift against
         internal.log_operation(conn, migration_id=None, operation="adopt", actor=runner.actor,
                                detail=f"legacy shape {shape} converted in place; recorded "
                                       f"{ADOPTED[0]}..{ADOPTED[-1]}; environment {env.name}")

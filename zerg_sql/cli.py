@@ -183,30 +183,52 @@ def status(ctx: Context, as_json: bool) -> None:
             echo(f"  pending  {mid}")
         for p in st.problems:
             echo(f"problem: {p}")
+        for d in st.drift or []:
+            echo(f"drift: {d}")
+        if st.drift_note:
+            echo(f"catalog: {st.drift_note}")
     if st.problems:
         sys.exit(1)
 
 
 @main.command()
 @click.option("--accept", "accept_id", metavar="ID", help="Record the current checksum of an edited, applied migration.")
-@click.option("--reason", default="", help="Why the edit is harmless (required with --accept; logged).")
+@click.option("--accept-drift", is_flag=True,
+              help="Record the schema as it is now, accepting the drift verify lists (logged).")
+@click.option("--reason", default="", help="Why the edit or the drift is fine (required with --accept*; logged).")
 @click.option("--yes", is_flag=True)
 @click.pass_obj
-def verify(ctx: Context, accept_id: str | None, reason: str, yes: bool) -> None:
-    """Check applied migrations against the files (edited, renamed, deleted, unknown)."""
+def verify(ctx: Context, accept_id: str | None, accept_drift: bool, reason: str, yes: bool) -> None:
+    """Check applied migrations against the files (edited, renamed, deleted, unknown), and the
+    schema against the catalog the last migrate left (objects changed by hand since)."""
+    if accept_id and accept_drift:
+        raise click.UsageError("use --accept ID or --accept-drift, not both")
     with _runner(ctx, "verify") as runner:
         if accept_id:
             confirm(ctx.env, yes, f"accept the edited migration {accept_id}")
             runner.accept_checksum(accept_id, reason)
             return
+        if accept_drift:
+            confirm(ctx.env, yes, "record the schema as it is now (accept its drift)")
+            runner.accept_drift(reason)
+            return
         st = runner.verify()
     for r in st.repairs:
         echo(f"repairable: {r}")
-    if st.problems:
-        for p in st.problems:
-            echo(f"problem: {p}")
-        raise ZergError(f"verify failed: {len(st.problems)} problem(s)")
-    echo(f"ok: {len(st.applied)} applied migration(s) match their files; {len(st.pending)} pending")
+    for p in st.problems:
+        echo(f"problem: {p}")
+    for d in st.drift or []:
+        echo(f"drift: {d}")
+    if st.problems or st.drift:
+        failed = [f"{len(st.problems)} problem(s)"] if st.problems else []
+        if st.drift:
+            failed.append(f"{len(st.drift)} object(s) changed outside zerg-sql. Put each change in a migration "
+                          f"(zerg-sql new SLUG; IF NOT EXISTS where it is already made) or undo it; then "
+                          f"`zerg-sql verify --accept-drift --reason '...'` records the schema as it is (logged)")
+        raise ZergError("verify failed: " + "; ".join(failed))
+    checked = (f"the schema is as zerg-sql left it ({st.drift_note})" if st.drift is not None
+               else f"drift not checked: {st.drift_note}")
+    echo(f"ok: {len(st.applied)} applied migration(s) match their files; {len(st.pending)} pending; {checked}")
 
 
 @main.command()

@@ -10,7 +10,9 @@ names (edits go unnoticed), and commits a migration and its bookkeeping separate
 - a session-level advisory lock replaces yoyo's lock row (it dies with the connection);
 - a content checksum per migration, normalised so whitespace and comments don't count,
   is kept in our ledger; edited, renamed, deleted or unknown migrations are refused;
-- each transactional migration, yoyo's records and our ledger commit in one transaction.
+- each transactional migration, yoyo's records and our ledger commit in one transaction;
+- each run records the schema's catalog as it leaves it, so `verify` finds what was changed
+  by hand since (catalog_drift.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import hashlib
 import os
 import socket
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -33,6 +35,7 @@ from yoyo import read_migrations
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.migrations import Migration, MigrationList, topological_sort
 
+from . import catalog_drift
 from .config import SQL_DIR, Environment, ZergError, require_url, scrub
 from .queries import internal
 
@@ -118,6 +121,8 @@ class Status:
     problems: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     schema_exists: bool = False
+    drift: list[str] | None = None   # objects changed outside zerg-sql; None: nothing to compare with
+    drift_note: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -129,6 +134,8 @@ class Status:
             ],
             "pending": self.pending,
             "problems": self.problems,
+            "drift": self.drift,
+            "drift_note": self.drift_note,
             "ok": not self.problems,
         }
 
@@ -267,7 +274,74 @@ class Runner:
             st.applied.append(row)
         known = set(ledger) | yoyo
         st.pending = [m.id for m in migrations if m.id not in known]
+        st.drift, st.drift_note = self._drift(sorted(ledger))
         return st
+
+    # -- drift: the catalog against the one the last run recorded ---------------------
+    def _drift(self, applied: list[str]) -> tuple[list[str] | None, str]:
+        rec = catalog_drift.recorded(self.conn)
+        if rec is None:
+            return None, ("no catalog recorded yet (last migrated by a zerg-sql that did not record one): "
+                          "the next migrate records it")
+        if rec.applied != applied:
+            return None, (f"the recorded catalog belongs to {len(rec.applied)} applied migrations, the ledger has "
+                          f"{len(applied)} (a run was interrupted): the next migrate records it again")
+        lines = catalog_drift.differences(rec.objects, catalog_drift.live(self.conn, self.env.schema))
+        return lines, f"catalog recorded {rec.recorded_at:%Y-%m-%d %H:%M:%S %Z} by {rec.recorded_by}"
+
+    def _ledger_ids(self) -> list[str]:
+        return sorted(r["migration_id"] for r in internal.list_ledger(self.conn))
+
+    @contextmanager
+    def _recording(self) -> Iterator[None]:
+        """Around a run: warn of drift, then record the catalog as the run leaves it.
+
+        The record is the previous one plus this run's own changes (before -> after), so drift
+        made by hand stays reported. Without a usable record (first run with catalogs, or after
+        an interrupted run) what is there now becomes the record."""
+        rec = catalog_drift.recorded(self.conn)
+        before = catalog_drift.live(self.conn, self.env.schema)
+        if rec is None or rec.applied != self._ledger_ids():
+            expected = before
+        else:
+            expected = rec.objects
+            for line in catalog_drift.differences(expected, before):
+                self.out(f"warning: schema drift: {line}")
+        def record() -> None:
+            after = catalog_drift.live(self.conn, self.env.schema)
+            catalog_drift.record(self.conn, catalog_drift.patched(expected, before, after), self._ledger_ids(),
+                                 self.actor)
+
+        try:
+            yield
+        except BaseException:
+            # The migrations before the failed one are committed: record them if the
+            # connection still works, else the next run starts a new record.
+            with suppress(psycopg.Error):
+                record()
+            raise
+        record()
+
+    def record_catalog(self) -> None:
+        """Make the live catalog the record (adopt; verify --accept-drift)."""
+        catalog_drift.record(self.conn, catalog_drift.live(self.conn, self.env.schema), self._ledger_ids(), self.actor)
+
+    def accept_drift(self, reason: str) -> list[str]:
+        """The explicit override: record the schema as it is now; returns what was accepted."""
+        if not reason.strip():
+            raise ZergError("--reason is required to accept schema drift")
+        with self.locked():
+            self.ensure_schema()
+            st = self.status()
+            if st.problems:
+                raise ZergError("fix these first (verify):\n  - " + "\n  - ".join(st.problems))
+            accepted = st.drift or []
+            with self.conn.transaction():
+                self.record_catalog()
+                internal.log_operation(self.conn, migration_id=None, operation="accept-drift", actor=self.actor,
+                                       detail=f"{len(accepted)} object(s): {'; '.join(accepted)[:2000]}; reason: {reason}")
+        self.out(f"recorded the schema as it is now ({len(accepted)} difference(s) accepted, logged with your reason)")
+        return accepted
 
     @staticmethod
     def _path(m: Migration) -> str:
@@ -352,6 +426,8 @@ class Runner:
                 raise ZergError("refusing to migrate:\n  - " + "\n  - ".join(st.problems))
             if not st.schema_exists:
                 self.out(f"-- would create schema {self.env.schema}")
+            for line in st.drift or []:
+                self.out(f"-- warning: schema drift: {line}")
             pending = self.pending(st)
             self._print_plan(pending)
             return [m.id for m in pending]
@@ -367,8 +443,9 @@ class Runner:
             backend = self._backend()
             backend.ensure_internal_schema_updated()
             pending = self.pending(st)
-            for m in pending:
-                self._run_one(backend, m, "apply")
+            with self._recording():
+                for m in pending:
+                    self._run_one(backend, m, "apply")
             if not pending:
                 self.out(f"nothing to migrate: schema {self.env.schema} is up to date")
             return [m.id for m in pending]
@@ -412,8 +489,9 @@ class Runner:
             if dry_run:
                 self._print_plan(chosen, direction="rollback")
                 return [m.id for m in chosen]
-            for m in chosen:
-                self._run_one(backend, m, "rollback")
+            with self._recording():
+                for m in chosen:
+                    self._run_one(backend, m, "rollback")
             if not chosen:
                 self.out("nothing to roll back")
             return [m.id for m in chosen]

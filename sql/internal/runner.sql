@@ -75,6 +75,15 @@ CREATE TABLE IF NOT EXISTS _zerg_sql_log (
     actor text NOT NULL,
     detail text
 );
+-- The schema's catalog (describe_schema) as zerg-sql last left it: what the migrations made,
+-- so that `verify` can tell what was changed by hand since. One row.
+CREATE TABLE IF NOT EXISTS _zerg_sql_catalog (
+    id int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    recorded_by text NOT NULL,
+    applied text[] NOT NULL,
+    objects jsonb NOT NULL
+);
 
 -- name: ledger_exists()$
 -- Is our ledger table there (in the current schema)?
@@ -103,6 +112,21 @@ VALUES (:migration_id, :checksum, :transactional, :applied_by, :duration_ms::int
 ON CONFLICT (migration_id) DO UPDATE
 SET checksum = EXCLUDED.checksum, transactional = EXCLUDED.transactional,
     applied_at = now(), applied_by = EXCLUDED.applied_by, duration_ms = EXCLUDED.duration_ms;
+
+-- name: get_recorded_catalog()^
+-- The catalog zerg-sql recorded last (no row: never recorded); call only when the table exists.
+SELECT recorded_at, recorded_by, applied, objects FROM _zerg_sql_catalog WHERE id = 1;
+
+-- name: catalog_table_exists()$
+-- Has a zerg-sql that records catalogs migrated this schema yet?
+SELECT to_regclass('_zerg_sql_catalog') IS NOT NULL;
+
+-- name: record_catalog(recorded_by, applied, objects)!
+-- Keep the schema's catalog as zerg-sql leaves it, with the migrations applied at that moment.
+INSERT INTO _zerg_sql_catalog (id, recorded_by, applied, objects)
+VALUES (1, :recorded_by::text, :applied::text[], :objects::jsonb)
+ON CONFLICT (id) DO UPDATE
+SET recorded_at = now(), recorded_by = EXCLUDED.recorded_by, applied = EXCLUDED.applied, objects = EXCLUDED.objects;
 
 -- name: delete_ledger(migration_id)!
 -- Forget a migration that was rolled back.
