@@ -216,6 +216,9 @@ def test_verify_finds_what_was_changed_by_hand_and_a_migrate_does_not_absorb_it(
     assert expected[2] in lines
     status = json.loads(cli("status", "--json", url=empty_db_url, dirs=[migs]).stdout)
     assert status["ok"] is True and len(status["drift"]) == 3  # drift alone does not block a deploy
+    doctor = json.loads(cli("doctor", "--json", url=empty_db_url, dirs=[migs]).stdout)
+    assert {"name": "schema drift", "ok": False,
+            "detail": "3 object(s) changed outside zerg-sql (zerg-sql verify lists them)"} in doctor["checks"]
 
     # A new migration: applied with a warning; its own objects are not drift, the old drift stays.
     write(migs, "0004_labels", "CREATE TABLE labels (id bigint PRIMARY KEY);\n", "DROP TABLE labels;\n")

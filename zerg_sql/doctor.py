@@ -33,6 +33,10 @@ def run_doctor(env: Environment) -> dict:
             check("migrations", not st.problems,
                   f"{len(st.applied)} applied, {len(st.pending)} pending"
                   + (f"; problems: {'; '.join(st.problems)}" if st.problems else ""))
+            if st.schema_exists:
+                check("schema drift", not st.drift,
+                      f"{len(st.drift)} object(s) changed outside zerg-sql (zerg-sql verify lists them)" if st.drift
+                      else "none" if st.drift is not None else f"not checked: {st.drift_note}")
             for extra in _extra_checks(runner):
                 check(*extra)
     except ZergError as e:
