@@ -32,6 +32,7 @@ class Record:
     objects: Catalog
     recorded_at: object
     recorded_by: str
+    server_version_num: int
 
 
 def live(conn: psycopg.Connection, schema: str) -> Catalog:
@@ -45,7 +46,8 @@ def recorded(conn: psycopg.Connection) -> Record | None:
     if row is None:
         return None
     return Record(applied=list(row["applied"]), objects={(k, o): d for k, o, d in row["objects"]},
-                  recorded_at=row["recorded_at"], recorded_by=row["recorded_by"])
+                  recorded_at=row["recorded_at"], recorded_by=row["recorded_by"],
+                  server_version_num=row["server_version_num"])
 
 
 def record(conn: psycopg.Connection, objects: Catalog, applied: list[str], actor: str) -> None:

@@ -219,6 +219,8 @@ def verify(ctx: Context, accept_id: str | None, accept_drift: bool, reason: str,
         echo(f"problem: {p}")
     for d in st.drift or []:
         echo(f"drift: {d}")
+    if st.drift:
+        echo(f"catalog: {st.drift_note}")
     if st.problems or st.drift:
         failed = [f"{len(st.problems)} problem(s)"] if st.problems else []
         if st.drift:

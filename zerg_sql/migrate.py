@@ -287,7 +287,13 @@ class Runner:
             return None, (f"the recorded catalog belongs to {len(rec.applied)} applied migrations, the ledger has "
                           f"{len(applied)} (a run was interrupted): the next migrate records it again")
         lines = catalog_drift.differences(rec.objects, catalog_drift.live(self.conn, self.env.schema))
-        return lines, f"catalog recorded {rec.recorded_at:%Y-%m-%d %H:%M:%S %Z} by {rec.recorded_by}"
+        note = f"catalog recorded {rec.recorded_at:%Y-%m-%d %H:%M:%S %Z} by {rec.recorded_by}"
+        then, now = rec.server_version_num // 10000, self.state["server_version_num"] // 10000
+        if lines and then != now:
+            # A major upgrade may print the same definitions differently (function bodies).
+            note += (f"; recorded on PostgreSQL {then}, the server is {now} now: check the differences, "
+                     f"then accept them with verify --accept-drift")
+        return lines, note
 
     def _ledger_ids(self) -> list[str]:
         return sorted(r["migration_id"] for r in internal.list_ledger(self.conn))

@@ -81,6 +81,7 @@ CREATE TABLE IF NOT EXISTS _zerg_sql_catalog (
     id int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     recorded_at timestamptz NOT NULL DEFAULT now(),
     recorded_by text NOT NULL,
+    server_version_num int NOT NULL DEFAULT current_setting('server_version_num')::int,
     applied text[] NOT NULL,
     objects jsonb NOT NULL
 );
@@ -115,7 +116,7 @@ SET checksum = EXCLUDED.checksum, transactional = EXCLUDED.transactional,
 
 -- name: get_recorded_catalog()^
 -- The catalog zerg-sql recorded last (no row: never recorded); call only when the table exists.
-SELECT recorded_at, recorded_by, applied, objects FROM _zerg_sql_catalog WHERE id = 1;
+SELECT recorded_at, recorded_by, server_version_num, applied, objects FROM _zerg_sql_catalog WHERE id = 1;
 
 -- name: catalog_table_exists()$
 -- Has a zerg-sql that records catalogs migrated this schema yet?
@@ -126,7 +127,8 @@ SELECT to_regclass('_zerg_sql_catalog') IS NOT NULL;
 INSERT INTO _zerg_sql_catalog (id, recorded_by, applied, objects)
 VALUES (1, :recorded_by::text, :applied::text[], :objects::jsonb)
 ON CONFLICT (id) DO UPDATE
-SET recorded_at = now(), recorded_by = EXCLUDED.recorded_by, applied = EXCLUDED.applied, objects = EXCLUDED.objects;
+SET recorded_at = now(), recorded_by = EXCLUDED.recorded_by, server_version_num = EXCLUDED.server_version_num,
+    applied = EXCLUDED.applied, objects = EXCLUDED.objects;
 
 -- name: delete_ledger(migration_id)!
 -- Forget a migration that was rolled back.
