@@ -204,27 +204,29 @@ def test_verify_finds_what_was_changed_by_hand_and_a_migrate_does_not_absorb_it(
         conn.execute("CREATE INDEX things_name_idx ON zerg.things (name)")
         conn.execute("ALTER TABLE zerg.things ALTER COLUMN name SET DEFAULT 'x'")
         conn.execute("DROP INDEX zerg.tags_thing_id_idx")
+        conn.execute("GRANT SELECT (name) ON zerg.things TO PUBLIC")
     r = cli("verify", url=empty_db_url, dirs=[migs])
-    assert r.returncode == 1 and "3 object(s) changed outside zerg-sql" in r.stderr and "--accept-drift" in r.stderr
+    assert r.returncode == 1 and "4 object(s) changed outside zerg-sql" in r.stderr and "--accept-drift" in r.stderr
     expected = ["drift: + index things_name_idx: added outside zerg-sql",
                 "drift: - index tags_thing_id_idx: dropped outside zerg-sql",
-                "drift: ~ column things.name: changed outside zerg-sql (text -> text default 'x'::text)"]
+                "drift: ~ column things.name: changed outside zerg-sql (text -> text default 'x'::text)",
+                "drift: + grants on column things.name: added outside zerg-sql (PUBLIC SELECT)"]
     lines = drift_lines(empty_db_url, migs)
-    assert len(lines) == 3
+    assert len(lines) == 4
     assert any(line.startswith(expected[0]) and "CREATE INDEX things_name_idx" in line for line in lines)
     assert any(line.startswith(expected[1]) for line in lines)
-    assert expected[2] in lines
+    assert expected[2] in lines and expected[3] in lines
     status = json.loads(cli("status", "--json", url=empty_db_url, dirs=[migs]).stdout)
-    assert status["ok"] is True and len(status["drift"]) == 3  # drift alone does not block a deploy
+    assert status["ok"] is True and len(status["drift"]) == 4  # drift alone does not block a deploy
     doctor = json.loads(cli("doctor", "--json", url=empty_db_url, dirs=[migs]).stdout)
     assert {"name": "schema drift", "ok": False,
-            "detail": "3 object(s) changed outside zerg-sql (zerg-sql verify lists them)"} in doctor["checks"]
+            "detail": "4 object(s) changed outside zerg-sql (zerg-sql verify lists them)"} in doctor["checks"]
 
     # A new migration: applied with a warning; its own objects are not drift, the old drift stays.
     write(migs, "0004_labels", "CREATE TABLE labels (id bigint PRIMARY KEY);\n", "DROP TABLE labels;\n")
     r = cli("migrate", url=empty_db_url, dirs=[migs])
     assert r.returncode == 0, r.stderr
-    assert r.stderr.count("warning: schema drift:") == 3
+    assert r.stderr.count("warning: schema drift:") == 4
     assert drift_lines(empty_db_url, migs) == lines
     assert cli("rollback", url=empty_db_url, dirs=[migs]).returncode == 0
     assert drift_lines(empty_db_url, migs) == lines
@@ -238,6 +240,7 @@ def test_verify_finds_what_was_changed_by_hand_and_a_migrate_does_not_absorb_it(
     # Undone by hand: gone from the report.
     with psycopg.connect(empty_db_url) as conn:
         conn.execute("DROP INDEX zerg.things_name_idx")
+        conn.execute("REVOKE SELECT (name) ON zerg.things FROM PUBLIC")
     assert len(drift_lines(empty_db_url, migs)) == 2
 
     # Accepting is explicit, needs a reason, and is logged with what it accepted.

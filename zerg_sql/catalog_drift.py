@@ -2,9 +2,10 @@
 
 Checksums prove the files did not change; they say nothing of the database. So every
 migrate, rollback and adopt records the schema's catalog (sql/internal/catalog.sql,
-describe_schema: columns, constraints, indexes, triggers, function bodies...) as it leaves
-it, in `_zerg_sql_catalog`. `verify` compares the live catalog with that record: an index
-added by hand during an incident, a column default changed in psql, a function replaced.
+describe_schema: columns, constraints, indexes, triggers, function bodies; and
+describe_privileges: grants) as it leaves it, in `_zerg_sql_catalog`. `verify` compares the
+live catalog with that record: an index added by hand during an incident, a column default
+changed in psql, a function replaced, a grant on a credential column.
 
 A run records what it found plus only the changes it made itself (before/after of the run),
 so drift found before a migrate stays reported after it, until someone writes a migration
@@ -36,7 +37,8 @@ class Record:
 
 
 def live(conn: psycopg.Connection, schema: str) -> Catalog:
-    return {(r["kind"], r["object"]): r["definition"] or "" for r in internal.describe_schema(conn, schema=schema)}
+    rows = [*internal.describe_schema(conn, schema=schema), *internal.describe_privileges(conn, schema=schema)]
+    return {(r["kind"], r["object"]): r["definition"] or "" for r in rows}
 
 
 def recorded(conn: psycopg.Connection) -> Record | None:

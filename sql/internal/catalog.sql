@@ -51,6 +51,42 @@ FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0
 WHERE col_description(r.oid, a.attnum) IS NOT NULL
 ORDER BY 1, 2, 3;
 
+-- name: describe_privileges(schema)
+-- Who may do what on one schema and its objects (grants, default privileges), as (kind,
+-- object, definition) rows in a stable order: with describe_schema, what drift compares.
+-- A NULL acl means the built-in defaults: spelled out with acldefault(), so that granting
+-- and revoking back to the defaults reads the same as never granting.
+WITH s AS (SELECT oid, nspacl, nspowner FROM pg_namespace WHERE nspname = :schema::text),
+acl AS (
+    SELECT 'schema' AS on_kind, :schema::text AS object, coalesce(s.nspacl, acldefault('n', s.nspowner)) AS acl
+    FROM s
+    UNION ALL
+    SELECT 'relation', c.relname,
+           coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))
+    FROM pg_class c, s
+    WHERE c.relnamespace = s.oid AND c.relkind IN ('r', 'v', 'm', 'p', 'f', 'S')
+      AND c.relname !~ '^(_yoyo_|_zerg_sql_|yoyo_lock)'
+    UNION ALL
+    SELECT 'column', c.relname || '.' || a.attname, a.attacl FROM pg_class c
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped, s
+    WHERE c.relnamespace = s.oid AND cardinality(a.attacl) > 0 AND c.relname !~ '^(_yoyo_|_zerg_sql_|yoyo_lock)'
+    UNION ALL
+    SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+           coalesce(p.proacl, acldefault('f', p.proowner))
+    FROM pg_proc p, s WHERE p.pronamespace = s.oid
+    UNION ALL
+    SELECT 'default privileges ' || d.defaclobjtype::text, pg_get_userbyid(d.defaclrole), d.defaclacl
+    FROM pg_default_acl d, s WHERE d.defaclnamespace = s.oid
+)
+SELECT 'grants on ' || acl.on_kind AS kind, acl.object,
+       coalesce((SELECT string_agg(g.grant_text, ', ' ORDER BY g.grant_text)
+                 FROM (SELECT CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(e.grantee) END
+                              || ' ' || e.privilege_type
+                              || CASE WHEN e.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS grant_text
+                       FROM aclexplode(acl.acl) AS e) AS g), '(none)') AS definition
+FROM acl
+ORDER BY 1, 2;
+
 -- name: list_user_schemas()
 -- The schemas of this database that are not PostgreSQL's own.
 SELECT nspname AS schema, pg_get_userbyid(nspowner) AS owner
