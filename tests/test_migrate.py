@@ -262,6 +262,13 @@ def test_drift_is_recorded_anew_where_no_usable_record_exists(empty_db_url, migs
     assert r.returncode == 0 and "drift not checked: no catalog recorded yet" in r.stdout
     assert cli("migrate", url=empty_db_url, dirs=[migs]).returncode == 0  # records it
     assert "the schema is as zerg-sql left it" in cli("verify", url=empty_db_url, dirs=[migs]).stdout
+    # While another run holds the migration lock its changes are not recorded yet: no verdict.
+    with psycopg.connect(empty_db_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtextextended('zerg-sql migrations zerg', 0))")
+        other.execute("CREATE INDEX things_name_idx ON zerg.things (name)")
+        r = cli("verify", url=empty_db_url, dirs=[migs])
+        assert r.returncode == 0 and "holds the migration lock" in r.stdout, r.stdout + r.stderr
+        other.execute("DROP INDEX zerg.things_name_idx")
     # Recorded by a zerg-sql that described the schema differently: not compared, recorded anew.
     with psycopg.connect(empty_db_url) as conn:
         conn.execute("UPDATE zerg._zerg_sql_catalog SET format = 'older', objects = '[]'")

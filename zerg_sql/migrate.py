@@ -277,6 +277,10 @@ class Runner:
 
     # -- drift: the catalog against the one the last run recorded ---------------------
     def _drift(self, applied: list[str]) -> tuple[list[str] | None, str]:
+        holder = internal.get_migration_lock_holder(self.conn, schema=self.env.schema)
+        if holder and holder["pid"] != self.conn.info.backend_pid:
+            # Its changes so far (CONCURRENTLY steps commit one by one) are not recorded yet.
+            return None, f"a zerg-sql run holds the migration lock ({self._describe_holder(holder)}): check again after it"
         rec = catalog_drift.recorded(self.conn)
         if rec is None:
             return None, ("no catalog recorded yet (last migrated by a zerg-sql that did not record one): "
