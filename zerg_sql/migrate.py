@@ -318,6 +318,7 @@ class Runner:
             expected = rec.objects
             for line in catalog_drift.differences(expected, before):
                 self.out(f"warning: schema drift: {line}")
+
         def record() -> None:
             after = catalog_drift.live(self.conn, self.env.schema)
             catalog_drift.record(self.conn, catalog_drift.patched(expected, before, after), self._ledger_ids(),
