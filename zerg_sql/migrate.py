@@ -281,6 +281,20 @@ class Runner:
         if holder and holder["pid"] != self.conn.info.backend_pid:
             # Its changes so far (CONCURRENTLY steps commit one by one) are not recorded yet.
             return None, f"a zerg-sql run holds the migration lock ({self._describe_holder(holder)}): check again after it"
+        rec, why_not = self._usable_record(applied)
+        if rec is None:
+            return None, why_not
+        lines = catalog_drift.differences(rec.objects, catalog_drift.live(self.conn, self.env.schema))
+        note = f"catalog recorded {rec.recorded_at:%Y-%m-%d %H:%M:%S %Z} by {rec.recorded_by}"
+        then, now = rec.server_version_num // 10000, self.state["server_version_num"] // 10000
+        if lines and then != now:
+            # A major upgrade may print the same definitions differently (function bodies).
+            note += (f"; recorded on PostgreSQL {then}, the server is {now} now: check the differences, "
+                     f"then accept them with verify --accept-drift")
+        return lines, note
+
+    def _usable_record(self, applied: list[str]) -> tuple[catalog_drift.Record | None, str]:
+        """The recorded catalog if it can be compared with the live one, else why not."""
         rec = catalog_drift.recorded(self.conn)
         if rec is None:
             return None, ("no catalog recorded yet (last migrated by a zerg-sql that did not record one): "
@@ -291,14 +305,7 @@ class Runner:
         if rec.applied != applied:
             return None, (f"the recorded catalog belongs to {len(rec.applied)} applied migrations, the ledger has "
                           f"{len(applied)} (a run was interrupted): the next migrate records it again")
-        lines = catalog_drift.differences(rec.objects, catalog_drift.live(self.conn, self.env.schema))
-        note = f"catalog recorded {rec.recorded_at:%Y-%m-%d %H:%M:%S %Z} by {rec.recorded_by}"
-        then, now = rec.server_version_num // 10000, self.state["server_version_num"] // 10000
-        if lines and then != now:
-            # A major upgrade may print the same definitions differently (function bodies).
-            note += (f"; recorded on PostgreSQL {then}, the server is {now} now: check the differences, "
-                     f"then accept them with verify --accept-drift")
-        return lines, note
+        return rec, ""
 
     def _ledger_ids(self) -> list[str]:
         return sorted(r["migration_id"] for r in internal.list_ledger(self.conn))
@@ -310,14 +317,11 @@ class Runner:
         The record is the previous one plus this run's own changes (before -> after), so drift
         made by hand stays reported. Without a usable record (first run with catalogs, or after
         an interrupted run) what is there now becomes the record."""
-        rec = catalog_drift.recorded(self.conn)
+        rec, _ = self._usable_record(self._ledger_ids())
         before = catalog_drift.live(self.conn, self.env.schema)
-        if rec is None or rec.format != catalog_drift.catalog_format() or rec.applied != self._ledger_ids():
-            expected = before
-        else:
-            expected = rec.objects
-            for line in catalog_drift.differences(expected, before):
-                self.out(f"warning: schema drift: {line}")
+        expected = rec.objects if rec else before
+        for line in catalog_drift.differences(expected, before):
+            self.out(f"warning: schema drift: {line}")
 
         def record() -> None:
             after = catalog_drift.live(self.conn, self.env.schema)
