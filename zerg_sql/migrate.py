@@ -324,9 +324,7 @@ class Runner:
             self.out(f"warning: schema drift: {line}")
 
         def record() -> None:
-            after = catalog_drift.live(self.conn, self.env.schema)
-            catalog_drift.record(self.conn, catalog_drift.patched(expected, before, after), self._ledger_ids(),
-                                 self.actor)
+            self.record_catalog(catalog_drift.patched(expected, before, catalog_drift.live(self.conn, self.env.schema)))
 
         try:
             yield
@@ -338,9 +336,12 @@ class Runner:
             raise
         record()
 
-    def record_catalog(self) -> None:
-        """Make the live catalog the record (adopt; verify --accept-drift)."""
-        catalog_drift.record(self.conn, catalog_drift.live(self.conn, self.env.schema), self._ledger_ids(), self.actor)
+    def record_catalog(self, objects: catalog_drift.Catalog | None = None) -> None:
+        """Record `objects` (default: the live catalog, for adopt and verify --accept-drift)
+        with the migrations the ledger holds now."""
+        if objects is None:
+            objects = catalog_drift.live(self.conn, self.env.schema)
+        catalog_drift.record(self.conn, objects, self._ledger_ids(), self.actor)
 
     def accept_drift(self, reason: str) -> list[str]:
         """The explicit override: record the schema as it is now; returns what was accepted."""
