@@ -75,8 +75,8 @@ CREATE TABLE IF NOT EXISTS _zerg_sql_log (
     actor text NOT NULL,
     detail text
 );
--- The schema's catalog (describe_schema) as zerg-sql last left it: what the migrations made,
--- so that `verify` can tell what was changed by hand since. One row.
+-- The schema's catalog (describe_schema + describe_privileges) as zerg-sql last left it: what
+-- the migrations made, so that `verify` can tell what was changed by hand since. One row.
 CREATE TABLE IF NOT EXISTS _zerg_sql_catalog (
     id int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     recorded_at timestamptz NOT NULL DEFAULT now(),
