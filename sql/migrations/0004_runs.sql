@@ -70,7 +70,8 @@ CREATE INDEX agent_runs_status_created_at_idx ON agent_runs (status, created_at)
 CREATE INDEX agent_runs_created_at_idx ON agent_runs (created_at);
 -- Ops dashboards: runs started / finished on a day or in the last hour (as ranges).
 CREATE INDEX agent_runs_started_at_idx ON agent_runs (started_at);
-CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at);
+-- INCLUDE: the quota check sums today's cost of every run from this index alone.
+CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at) INCLUDE (total_cost_usd);
 -- Trace timeline: a handful of runs per trace.
 CREATE INDEX agent_runs_trace_id_idx ON agent_runs (trace_id);
 -- "Active run" of the supervisor agent: agent_id AND status running / waiting /
