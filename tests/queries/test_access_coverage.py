@@ -4,7 +4,10 @@ the reference does not have. One test per domain, so a domain's gaps show on the
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -44,3 +47,20 @@ def test_no_query_names_an_unknown_access():
     known = set(reference_ids())
     unknown = {i: names for i, names in served().items() if i not in known}
     assert unknown == {}
+
+
+def test_query_list_shows_and_finds_the_ids():
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "zerg_sql", "query", "list", *args],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+    listed = {d["name"]: d for d in json.loads(cli("--json").stdout)}
+    assert listed["get_run_quota"]["serves"] == ["U14", "U15", "U16"]
+    assert all(listed[n]["serves"] == list(d.serves) for n, d in definitions().items())
+    line = next(x for x in cli().stdout.splitlines() if x.startswith("get_user_by_email "))
+    assert " U02 " in line and "users.sql" in line
+    found = cli("--serves", "a15")                      # any case
+    assert sorted(x.split()[0] for x in found.stdout.splitlines()) == \
+        ["list_locked_agents", "lock_agent", "release_agent_lock"]
+    none = cli("--serves", "Z99")
+    assert none.returncode == 1 and "no query serves Z99" in none.stderr
