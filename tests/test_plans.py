@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from conftest import test_env_for
-
 from psycopg.types.json import Jsonb
 
 from zerg_sql.config import SQL_DIR
