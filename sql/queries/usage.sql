@@ -2,6 +2,8 @@
 -- of the user's agents. Loaded by aiosql 15 (zerg_sql.queries); the caller owns the
 -- transaction. Days are UTC days, as Zerg's; :as_of is "now" (NULL: now()), so a
 -- benchmark or a test can ask about another day. NULL tokens and costs count as 0.
+-- A user's runs in a window come from agent_runs_agent_id_started_at_idx (tokens and cost
+-- included), whatever plan the server caches for the prepared statement.
 -- `-- serves:` lines name the accesses of docs/reference/service-accesses.md each query serves.
 
 
@@ -31,7 +33,7 @@ SELECT
 -- serves: U12
 SELECT coalesce(sum(coalesce(r.total_tokens, 0)), 0)::bigint AS tokens,
        coalesce(sum(coalesce(r.total_cost_usd, 0)), 0) AS cost_usd,
-       count(r.id) AS runs
+       count(*) AS runs
 FROM agents AS a
 JOIN agent_runs AS r ON r.agent_id = a.id
 WHERE a.owner_id = :user_id::bigint
