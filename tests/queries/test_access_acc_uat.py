@@ -412,7 +412,7 @@ def test_stale_worker_context_is_deleted_by_id_within_its_thread(db):   # T24
     assert q.get_thread_message(db, message_id=elsewhere) is not None
 
 
-def test_concurrent_activation_leaves_one_active_thread(fresh_db_url):   # T05 across two sessions
+def test_activations_of_one_agents_threads_serialise(fresh_db_url):   # T05 across two sessions
     with connect(fresh_db_url, search_path=("zerg", "public")) as c1, \
             connect(fresh_db_url, search_path=("zerg", "public")) as c2:
         a = agent(c1, user(c1)["id"])
