@@ -59,7 +59,7 @@ ZOMBIE_REASON = "Zombie run detected (lease expired during the final attempt)"
 # default (plan_cache_mode = auto) re-plans a prepared statement whenever its generic plan
 # is estimated dearer than a custom one, which for these statements (LIMIT :batch, unnest of
 # parameter arrays) is always, and planning complete_and_claim_jobs took ~0.3 of the ~1 ms
-# it costs. Their generic plans are index scans (tests/test_queue.py checks them); with
+# it costs. Their generic plans are index scans (tests/queue/test_queue.py checks them); with
 # batches of 1 a job then costs about half as much server time (docs/queue.md).
 SESSION = {"plan_cache_mode": "force_generic_plan"}
 

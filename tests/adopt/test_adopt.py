@@ -19,7 +19,7 @@ import pytest
 from psycopg import sql
 
 from tests.conftest import test_env_for
-from schema_spec import LEGACY_VALUE_MAP
+from tests.helpers import legacy_value
 from zerg_sql.adopt import ADOPTED, LEGACY_DIR, SHAPES_FILE, adopt, dump_shapes, load_shapes
 from zerg_sql.config import ZergError
 from zerg_sql.db import connect
@@ -80,8 +80,8 @@ def expected_row(table: str, legacy: dict) -> dict:
     for col, value in row.items():
         if isinstance(value, datetime) and value.tzinfo is None:
             row[col] = value.replace(tzinfo=timezone.utc)
-        elif (table, col) in LEGACY_VALUE_MAP and value in LEGACY_VALUE_MAP[(table, col)]:
-            row[col] = LEGACY_VALUE_MAP[(table, col)][value]
+        else:
+            row[col] = legacy_value(table, col, value)
     return row
 
 
@@ -135,7 +135,7 @@ def test_shapes_json_describes_the_legacy_ddl(legacy_db):
     if os.environ.get("ZERG_WRITE_SHAPES"):
         SHAPES_FILE.write_text(dump_shapes(shapes))
     assert load_shapes() == {k: [list(r) for r in v] for k, v in shapes.items()}, \
-        "stale: regenerate with ZERG_WRITE_SHAPES=1 pytest tests/test_adopt.py -k shapes"
+        "stale: regenerate with ZERG_WRITE_SHAPES=1 pytest tests/adopt/test_adopt.py -k shapes"
     assert shapes["create_all"] != shapes["migration-built"]
 
 

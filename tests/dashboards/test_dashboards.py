@@ -1,7 +1,7 @@
 """The dashboards (issue 6): every function of migration 0012 through its named query, on
-hand-built data whose answers are known (tests/test_dashboards_data.py), plus the Python
+hand-built data whose answers are known (tests/dashboards/test_dashboards_data.py), plus the Python
 grouping of zerg_sql.dashboards, parameter validation, ops-less databases and plans.
-psql and the CLI are in tests/test_dashboards_psql_cli.py.
+psql and the CLI are in tests/dashboards/test_dashboards_psql_cli.py.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ agent_run_events, thread_messages, worker_jobs, llm_audit_log) or are dashboards
 reliability): every such query that exists, found by reading the files, so new queries
 are checked without editing this test. The database is seeded at scale 0.05 (about
 230,000 rows) and ANALYZEd; parameters are realistic values taken from the seeded data
-through the named queries themselves. tests/test_schema.py checks the §4 patterns of
+through the named queries themselves. tests/devtools/test_schema.py checks the §4 patterns of
 tests/sql/patterns.sql; this checks the real queries. Writes are only EXPLAINed (never run).
 Not covered: sql/queries/retention.sql (maintenance; counting most of a table may scan it)
 and INSERT ... VALUES statements (they read no table).

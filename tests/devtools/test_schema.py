@@ -1,4 +1,4 @@
-"""The zerg schema: matches the spec, constraints bite, deletes cascade as chosen, plans use
+"""The zerg schema: matches sql/schema.sql, constraints bite, deletes cascade as chosen, plans use
 indexes, and the generated files (sql/schema.sql, docs/schema.md) agree with the migrations."""
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ import pytest
 from psycopg.rows import dict_row
 
 from tests.conftest import test_env_for
-from schema_spec import ENUM_CHECKS, ON_DELETE, TABLES
+from tests.helpers import enum_checks, on_delete, schema_tables
 from zerg_sql.devtools.devserver import pg_binary
 from zerg_sql.queries import internal, load_sql
-from zerg_sql.devtools.schema_dump import SCHEMA_MD, SCHEMA_SQL, dump_schema, render_docs
+from zerg_sql.devtools.schema_docs import SCHEMA_MD, render_docs
+from zerg_sql.devtools.schema_dump import SCHEMA_SQL, dump_schema
 from zerg_sql.devtools.seed import seed
 
 BIG_TABLES = {"agent_runs", "agent_run_events", "thread_messages", "worker_jobs", "llm_audit_log"}
 PATTERNS = load_sql(Path(__file__).parents[1] / "sql" / "patterns.sql")
 
 
-def test_every_table_and_column_of_the_spec_exists_with_its_type_and_nullability(db):
+def test_every_table_and_column_of_schema_sql_exists_with_its_type_and_nullability(db):
     rows = db.execute("""
         SELECT c.relname AS t, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -31,9 +32,10 @@ def test_every_table_and_column_of_the_spec_exists_with_its_type_and_nullability
     live: dict[str, dict[str, tuple[str, bool]]] = {}
     for r in rows:
         live.setdefault(r["t"], {})[r["col"]] = (r["type"], r["nullable"])
-    assert len(TABLES) == 31
-    assert set(live) == set(TABLES)
-    for table, columns in TABLES.items():
+    tables = schema_tables()
+    assert len(tables) == 31
+    assert set(live) == set(tables)
+    for table, columns in tables.items():
         assert live[table] == columns, table
 
 
@@ -42,12 +44,13 @@ def test_enum_checks_and_on_delete_rules_are_the_intended_ones(db):
         SELECT c.relname AS t, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k
         JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'zerg' AND k.contype = 'c'""")}
-    for (table, column), allowed in ENUM_CHECKS.items():
+    assert len(enum_checks()) == 23
+    for (table, column), allowed in enum_checks().items():
         defs = [d for t, d in checks if t == table and f"({column} = ANY" in d]
         assert len(defs) == 1, (table, column)
         assert {v for v in allowed if f"'{v}'::text" in defs[0]} == set(allowed), (table, column, defs[0])
     fks = {(r["table_name"], r["columns"]): r["on_delete"] for r in internal.list_foreign_keys(db, schema="zerg")}
-    assert fks == ON_DELETE
+    assert fks == on_delete() and len(fks) == 40
 
 
 def _user(db, email="a@example.test") -> int:

@@ -2,7 +2,7 @@
 zerg-sql --env test --database-url URL worker --handlers tests.queue.queue_handlers
 
 The tables they write (queue_test_starts, queue_test_effects) are created by
-tests/test_queue.py in the test's own database, whose URL it passes in
+tests/queue/test_queue.py in the test's own database, whose URL it passes in
 ZERG_QUEUE_TEST_URL.
 """
 

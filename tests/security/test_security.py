@@ -830,7 +830,7 @@ def cli_batch(pg, tenancy, dash_db, tmp_path_factory):
         marker = f"INJ{TAG}x{i}"
         return marker, HOSTILE[i % len(HOSTILE)].format(m=marker, pwn=pwn)
 
-    # (migrate, rollback, status, verify and doctor with a password: tests/test_migrate.py.)
+    # (migrate, rollback, status, verify and doctor with a password: tests/runner/test_migrate.py.)
     calls: list[Call] = [
         Call(("migrate", "--dry-run")), Call(("status", "--json")), Call(("verify",)), Call(("doctor", "--json")),
         Call(("schema", "dump", "--check"), codes=(1,)), Call(("schema", "docs", "--check"), codes=(1,)),

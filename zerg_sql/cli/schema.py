@@ -9,7 +9,9 @@ import click
 from ..config import ZergError
 from ..db import connect
 from ..devtools.lint import lint as run_lint
-from ..devtools.schema_dump import SCHEMA_MD, SCHEMA_SQL, dump_schema, render_docs, scratch, write_or_check
+from ..devtools.schema_docs import SCHEMA_MD, render_docs
+from ..devtools.schema_dump import SCHEMA_SQL, dump_schema, write_or_check
+from ..devtools.scratch import scratch
 from ..devtools.stubs import STUB_PATH, generate
 from .context import Context
 from .output import echo, progress

@@ -93,7 +93,7 @@ def seed(env: Environment, scale: float, *, seed_value: float = 0.42, out: Calla
     """Load the dataset; returns rows per step. Refused in protected environments.
 
     As a superuser each loading transaction skips the per-row foreign-key triggers (the
-    rows are consistent by construction; tests/test_seed.py checks them); `check_fks=True`
+    rows are consistent by construction; tests/devtools/test_seed.py checks them); `check_fks=True`
     keeps them. `parallel=False` loads the child streams one after the other.
     `defer_indexes=False` never drops an index, even of an empty table (an app already
     running on an empty database would otherwise wait on those tables for the load).
