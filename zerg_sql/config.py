@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from .errors import ZergError
+from .errors import ZergError as ZergError  # re-exported: services catch it from here
 from .urls import mask_url, normalize_url, url_info
 
 ROOT = Path(__file__).resolve().parent.parent

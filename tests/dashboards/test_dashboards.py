@@ -12,7 +12,7 @@ import uuid
 import psycopg
 import pytest
 
-from test_dashboards_data import MIN, SEC, T, Data
+from tests.dashboards.test_dashboards_data import MIN, SEC, T, Data
 from zerg_sql import dashboards
 from zerg_sql.queries import QueryError, queries
 

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from test_dashboards_data import T, seed_story
+from tests.dashboards.test_dashboards_data import T, seed_story
 from zerg_sql.queries import queries
 
 REPO = Path(__file__).resolve().parents[2]

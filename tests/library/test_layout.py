@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import click
+
 PACKAGE = Path(__file__).resolve().parents[2] / "zerg_sql"
 RANK = {"library": 0, "devtools": 1, "cli": 2}
 
@@ -74,6 +76,15 @@ def test_imports_follow_the_layers():
     assert not against_the_flow(imports())
 
 
+def test_every_command_module_is_registered():
+    from zerg_sql.cli import COMMANDS, main
+
+    modules = {p.stem for p in (PACKAGE / "cli").glob("*.py")} - {"__init__", "context", "output"}
+    assert set(COMMANDS.values()) == modules
+    ctx = click.Context(main)
+    assert all(main.get_command(ctx, name) is not None for name in main.list_commands(ctx))
+
+
 def test_no_import_cycle():
     cycle = a_cycle(imports())
     assert cycle is None, " -> ".join(cycle or [])
@@ -84,7 +95,7 @@ def test_the_checks_catch_what_they_guard():
     # The graph sees relative imports, `from . import x` and imports inside functions.
     assert {"zerg_sql.devtools.devserver", "zerg_sql.cli.context"} <= graph["zerg_sql.cli.psql"]
     assert "zerg_sql.queries" in graph["zerg_sql.dashboards"]
-    assert "zerg_sql.cli.dash" in graph["zerg_sql.cli"]
+    assert "zerg_sql.cli.context" in graph["zerg_sql.cli"]
     assert layer("zerg_sql.cli.output") == "cli" and layer("zerg_sql.__main__") == "cli"
     assert layer("zerg_sql.devtools.seed") == "devtools" and layer("zerg_sql.db") == "library"
     # A library module importing the CLI, devtools importing the CLI, and a circle are caught.

@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..config import ZergError, require_url
-from ..db import wait_for_server
-from ..migrate import Runner, new_migration
 from ..urls import scrub
-from . import adopt, dash, dev, doctor, prune, psql, query, schema, worker
 from .context import Context, confirm
 from .output import echo, echo_json, progress
 
+if TYPE_CHECKING:
+    from ..migrate import Runner
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# The other command groups: command -> its module here, imported only when it runs, so a
+# command (the queue worker above all) starts without importing every other one.
+COMMANDS = {"adopt": "adopt", "dash": "dash", "dev": "dev", "seed": "dev", "doctor": "doctor", "prune": "prune",
+            "psql": "psql", "query": "query", "schema": "schema", "stubs": "schema", "lint": "schema",
+            "worker": "worker"}
+
+
+class _Commands(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS:
+            return getattr(importlib.import_module(f"{__name__}.{COMMANDS[name]}"), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--env", "env_name", metavar="NAME", help="Environment from environments.toml (default: $ZERG_ENV or dev).")
 @click.option("--database-url", metavar="URL", help="Connection URL, overriding the environment's variables.")
 @click.option("--migrations-dir", "migrations_dirs", multiple=True, hidden=True,
@@ -50,6 +68,8 @@ def run() -> None:
 # ------------------------------------------------------------------ migrations
 
 def _runner(ctx: Context, command: str, lock_wait: float | None = None) -> Runner:
+    from ..migrate import Runner
+
     return Runner(ctx.env, out=progress, command=command, lock_wait=lock_wait, dirs=ctx.migrations_dirs)
 
 
@@ -63,6 +83,8 @@ def _runner(ctx: Context, command: str, lock_wait: float | None = None) -> Runne
 @click.pass_obj
 def migrate(ctx: Context, dry_run: bool, yes: bool, wait_seconds: float, lock_wait: float | None) -> None:
     """Apply pending migrations."""
+    from ..db import wait_for_server
+
     env = ctx.env
     if wait_seconds:
         wait_for_server(require_url(env), wait_seconds)
@@ -178,10 +200,7 @@ def verify(ctx: Context, accept_id: str | None, accept_drift: bool, reason: str,
 @click.argument("slug")
 def new(slug: str) -> None:
     """Create the next-numbered migration NNNN_SLUG.sql and its rollback file."""
+    from ..migrate import new_migration
+
     up, down = new_migration(slug)
     echo(f"created {up.relative_to(up.parents[2])}\ncreated {down.relative_to(down.parents[2])}")
-
-
-for group in (adopt.adopt, dash.dash, dev.dev, dev.seed, doctor.doctor, prune.prune, psql.psql, query.query,
-              schema.schema, schema.stubs, schema.lint, worker.worker):
-    main.add_command(group)

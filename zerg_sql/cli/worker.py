@@ -7,7 +7,7 @@ import logging
 
 import click
 
-from ..config import require_url
+from ..config import ZergError, require_url
 from ..queue_worker import Worker, log
 from .context import Context
 
@@ -23,14 +23,18 @@ from .context import Context
 @click.option("--no-listen", is_flag=True, help="Poll only, no LISTEN/NOTIFY.")
 @click.option("--no-history", is_flag=True, help="Write no ops.runs rows.")
 @click.option("--until-idle", is_flag=True, help="Exit when nothing is due.")
-@click.option("--log-level", default="INFO", show_default=True)
+@click.option("--log-level", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @click.pass_obj
 def worker(ctx: Context, handlers: str, owner: str | None, batch: int, poll_seconds: float, lease_seconds: float,
            job_timeout: float, no_listen: bool, no_history: bool, until_idle: bool, log_level: str) -> None:
     """Run a worker for ops.job_queue on the environment's database until SIGTERM/SIGINT."""
-    logging.basicConfig(level=log_level, format="%(asctime)s %(process)d %(levelname)s %(message)s")
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(process)d %(levelname)s %(message)s")
     module, _, attr = handlers.partition(":")
-    registry = getattr(importlib.import_module(module), attr or "HANDLERS")
+    try:
+        registry = getattr(importlib.import_module(module), attr or "HANDLERS")
+    except (ImportError, AttributeError) as e:
+        raise ZergError(f"--handlers {handlers}: {e}") from None
     w = Worker(require_url(ctx.env), registry, owner=owner, batch=batch, poll_seconds=poll_seconds,
                lease_seconds=lease_seconds, job_timeout=job_timeout or None, listen=not no_listen,
                history=not no_history)
