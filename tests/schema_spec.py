@@ -431,7 +431,7 @@ ENUM_CHECKS: dict[tuple[str, str], set[str]] = {
     ("node_execution_states", "failure_kind"): {
         "user", "system", "timeout", "external", "unknown",
     },
-    ("knowledge_sources", "sync_status"): {"pending", "success", "failed"},
+    ("knowledge_sources", "sync_status"): {"pending", "syncing", "success", "failed"},
     ("user_tasks", "status"): {"pending", "done", "cancelled"},
     ("llm_audit_log", "phase"): {"initial", "tool_iteration", "synthesis"},
 }

@@ -41,7 +41,8 @@ def problems_in(path):
             problems.append(f"{where}: name is not verb_noun with a known verb ({verb})")
         if d.suffix == "<!":
             problems.append(f"{where}: no <! queries (use ^ with RETURNING)")
-        lines = d.text.splitlines()
+        # The doc line may be followed by one '-- serves: X01, X02' line (issue 18).
+        lines = [line for i, line in enumerate(d.text.splitlines()) if i != 2 or not line.startswith("-- serves:")]
         if not (len(lines) > 2 and lines[1].startswith("-- ") and not lines[2].lstrip().startswith("--")):
             problems.append(f"{where}: exactly one '-- doc' line must follow the name line")
         body = "\n".join(lines[2:])
