@@ -1563,7 +1563,7 @@ CREATE TABLE zerg.knowledge_sources (
     sync_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT knowledge_sources_sync_status_check CHECK ((sync_status = ANY (ARRAY['pending'::text, 'success'::text, 'failed'::text])))
+    CONSTRAINT knowledge_sources_sync_status_check CHECK ((sync_status = ANY (ARRAY['pending'::text, 'syncing'::text, 'success'::text, 'failed'::text])))
 );
 
 
@@ -2967,6 +2967,13 @@ CREATE INDEX workflow_templates_created_by_idx ON zerg.workflow_templates USING 
 --
 
 CREATE INDEX workflows_owner_id_idx ON zerg.workflows USING btree (owner_id);
+
+
+--
+-- Name: workflows_owner_id_name_key; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE UNIQUE INDEX workflows_owner_id_name_key ON zerg.workflows USING btree (owner_id, name) WHERE is_active;
 
 
 --

@@ -61,6 +61,6 @@ def test_gate_reports_a_parameter_whose_type_cannot_be_inferred(autocommit):
 
 
 def test_every_query_runs_in_an_effect_test():
-    text = "\n".join(p.read_text() for p in sorted(TESTS.glob("*.py")) if p.name not in NOT_EFFECT_TESTS)
+    text = "\n".join(p.read_text() for p in sorted(TESTS.rglob("*.py")) if p.name not in NOT_EFFECT_TESTS)
     untested = sorted(n for n in definitions() if not re.search(rf"\b{n}\b", text))
     assert not untested, f"queries no test runs: {untested}"
