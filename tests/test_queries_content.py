@@ -194,11 +194,11 @@ def test_llm_audit_by_run(db, uid):
                      reasoning_effort=None, correlation_id=None, assistant_message_id=None)
     for w in ("w1", "w2", None):
         q.insert_llm_audit(db, **{**AUDIT, "run_id": r["id"], "worker_id": w})
-    assert len(list(q.list_llm_audit(db, run_id=r["id"], worker_id=None, since=None, limit_rows=100))) == 3
-    only = list(q.list_llm_audit(db, run_id=r["id"], worker_id="w2", since=None, limit_rows=100))
+    assert len(list(q.list_llm_audit_by_run(db, run_id=r["id"], worker_id=None, since=None, limit_rows=100))) == 3
+    only = list(q.list_llm_audit_by_run(db, run_id=r["id"], worker_id="w2", since=None, limit_rows=100))
     assert [x["worker_id"] for x in only] == ["w2"]
     future = dt.datetime.now(UTC) + dt.timedelta(hours=1)
-    assert list(q.list_llm_audit(db, run_id=r["id"], worker_id=None, since=future, limit_rows=100)) == []
+    assert list(q.list_llm_audit_by_run(db, run_id=r["id"], worker_id=None, since=future, limit_rows=100)) == []
 
 
 def test_async_interface(fresh_db_url):

@@ -44,13 +44,23 @@ ORDER BY created_at DESC, id DESC
 LIMIT :limit_rows::int;
 
 
--- name: list_llm_audit(run_id, worker_id, since, limit_rows)
--- LLM calls, each filter optional (NULL: any): of a run, of one worker, since a time; newest first.
+-- name: list_llm_audit_by_run(run_id, worker_id, since, limit_rows)
+-- LLM calls of a run (optionally of one worker, since a time), newest first.
 -- serves: Q02
 SELECT * FROM llm_audit_log
-WHERE (:run_id::bigint IS NULL OR run_id = :run_id::bigint)
+WHERE run_id = :run_id::bigint
   AND (:worker_id::text IS NULL OR worker_id = :worker_id::text)
   AND (:since::timestamptz IS NULL OR created_at >= :since::timestamptz)
+ORDER BY created_at DESC, id DESC
+LIMIT :limit_rows::int;
+
+
+-- name: list_llm_audit_since(worker_id, since, limit_rows)
+-- LLM calls of any run since a time ('-infinity': all), optionally of one worker, newest first (the audit query without a run).
+-- serves: Q02
+SELECT * FROM llm_audit_log
+WHERE created_at >= :since::timestamptz
+  AND (:worker_id::text IS NULL OR worker_id = :worker_id::text)
 ORDER BY created_at DESC, id DESC
 LIMIT :limit_rows::int;
 

@@ -366,10 +366,12 @@ def test_q01_audit_rows_keep_their_request_time(db, uid):
 def test_q02_audit_log_query_without_a_run(db, uid):
     for w in ("w1", "w2"):
         q.insert_llm_audit(db, **{**AUDIT, "worker_id": w})
-    assert [r["worker_id"] for r in q.list_llm_audit(db, run_id=None, worker_id=None, since=None, limit_rows=10)] == [
+    since = dt.datetime.min.replace(tzinfo=UTC)
+    assert [r["worker_id"] for r in q.list_llm_audit_since(db, worker_id=None, since=since, limit_rows=10)] == [
         "w2", "w1"]
-    assert [r["worker_id"] for r in q.list_llm_audit(db, run_id=None, worker_id="w1", since=None, limit_rows=10)] == [
-        "w1"]
+    assert [r["worker_id"] for r in q.list_llm_audit_since(db, worker_id="w1", since=since, limit_rows=10)] == ["w1"]
+    future = dt.datetime.now(UTC) + dt.timedelta(hours=1)
+    assert list(q.list_llm_audit_since(db, worker_id=None, since=future, limit_rows=10)) == []
 
 
 def enqueue(db, id, max_attempts=3):
