@@ -472,8 +472,11 @@ def exercise_queue(conn) -> None:
     assert [g["id"] for g in got] == [again]
     assert list(call("release_jobs", owner="w2", ids=[again], attempts=[1])) == [{"id": again}]
     assert call("cancel_job", id=again, reason="stop")["status"] == "dead"
+    k = call("enqueue_job", id=None, job_id="k", scheduled_for=None, max_attempts=3, dedupe_key=None, payload=None)
+    assert [g["id"] for g in call("claim_job_by_id", id=k, owner="w2", lease_seconds=30)] == [k]
+    assert call("fail_job_dead", id=k, owner="w2", attempt=1, error="disabled")["status"] == "dead"
     assert call("get_last_scheduled_for", job_id="sec-job") is not None
-    assert len(list(call("list_recent_queue_entries", limit=10))) == 5
+    assert len(list(call("list_recent_queue_entries", limit=10))) == 6
     assert {r["status"]: r["n"] for r in call("count_queue_jobs_by_status")}["success"] == 3
     assert call("insert_job_run", job_id="manual", started_at=now, ended_at=now, duration_ms=None, status="failure",
                 exit_code=None, error_message="x", error_type="y", summary=None, stdout_tail=None, tags=None,
