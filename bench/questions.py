@@ -185,6 +185,8 @@ QUESTIONS: list[Question] = [
     Question("ops: top agents (24 h)", "dashboard",
              [("list_ops_top_agents", lambda s, i: {"window_days": 1, "limit_rows": 5, "as_of": s["as_of"]})],
              recent=True),
+    Question("ops: active users (24 h)", "dashboard",
+             [("count_ops_active_users", lambda s, i: {"as_of": s["as_of"]})], recent=True),
     Question("ops: summary (168 h)", "dashboard",
              [("get_ops_summary", lambda s, i: {"user_id": s["owner_id"], "window_days": 7, "as_of": s["as_of"]})],
              recent=True),

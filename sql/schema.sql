@@ -2665,14 +2665,14 @@ CREATE INDEX agent_runs_failed_unsigned_idx ON zerg.agent_runs USING btree (crea
 -- Name: agent_runs_finished_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX agent_runs_finished_at_idx ON zerg.agent_runs USING btree (finished_at);
+CREATE INDEX agent_runs_finished_at_idx ON zerg.agent_runs USING btree (finished_at) INCLUDE (agent_id, status, total_cost_usd);
 
 
 --
 -- Name: agent_runs_started_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX agent_runs_started_at_idx ON zerg.agent_runs USING btree (started_at);
+CREATE INDEX agent_runs_started_at_idx ON zerg.agent_runs USING btree (started_at) INCLUDE (agent_id, status, duration_ms);
 
 
 --
@@ -2854,7 +2854,7 @@ CREATE INDEX thread_messages_parent_id_idx ON zerg.thread_messages USING btree (
 -- Name: thread_messages_sent_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX thread_messages_sent_at_idx ON zerg.thread_messages USING btree (sent_at);
+CREATE INDEX thread_messages_sent_at_idx ON zerg.thread_messages USING btree (sent_at) INCLUDE (thread_id);
 
 
 --

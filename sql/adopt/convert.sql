@@ -273,7 +273,7 @@ SELECT setval('thread_messages_id_seq', next.value) FROM (SELECT greatest((SELEC
     (SELECT last_value FROM thread_messages_id_seq_legacy WHERE is_called)) AS value) AS next WHERE next.value IS NOT NULL;
 DROP SEQUENCE thread_messages_id_seq_legacy;
 CREATE INDEX thread_messages_parent_id_idx ON thread_messages (parent_id) WHERE (parent_id IS NOT NULL);
-CREATE INDEX thread_messages_sent_at_idx ON thread_messages (sent_at);
+CREATE INDEX thread_messages_sent_at_idx ON thread_messages (sent_at) INCLUDE (thread_id);
 CREATE INDEX thread_messages_thread_id_id_idx ON thread_messages (thread_id, id);
 CREATE INDEX thread_messages_thread_id_sent_at_idx ON thread_messages (thread_id, sent_at);
 COMMENT ON TABLE thread_messages IS 'Messages of a thread (system, user, assistant, tool), ordered by sent_at / id.';
@@ -345,8 +345,10 @@ CREATE INDEX agent_runs_agent_id_created_at_idx ON agent_runs (agent_id, created
 CREATE INDEX agent_runs_agent_id_id_idx ON agent_runs (agent_id, id);
 CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON agent_runs (continuation_of_run_id) WHERE (continuation_of_run_id IS NOT NULL);
 CREATE INDEX agent_runs_created_at_idx ON agent_runs (created_at);
-CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at);
-CREATE INDEX agent_runs_started_at_idx ON agent_runs (started_at);
+CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at)
+    INCLUDE (agent_id, status, total_cost_usd);
+CREATE INDEX agent_runs_started_at_idx ON agent_runs (started_at)
+    INCLUDE (agent_id, status, duration_ms);
 CREATE INDEX agent_runs_status_created_at_idx ON agent_runs (status, created_at);
 CREATE INDEX agent_runs_thread_id_created_at_idx ON agent_runs (thread_id, created_at);
 CREATE INDEX agent_runs_trace_id_idx ON agent_runs (trace_id);

@@ -8,7 +8,7 @@
 
 
 -- name: get_ops_summary(user_id, window_days, as_of)^
--- KPIs of the window: runs started, known cost (None without one), latency p50/p95 of successes; the user's and global cost today; active users 24 h; agents; failures last hour.
+-- KPIs of the window: runs started, known cost (None without one), latency p50/p95 of successes; the user's and global cost today; agents; failures last hour.
 -- serves: D08, U15, U16
 WITH b AS (
     SELECT n.now_at,
@@ -38,19 +38,6 @@ WITH b AS (
     JOIN agent_runs AS r ON r.agent_id = a.id
     WHERE a.owner_id = :user_id::bigint
       AND r.finished_at >= b.today_start AND r.finished_at < b.window_end
-), active AS (
-    -- Owners of runs started, or of threads with messages sent, in the last 24 hours.
-    SELECT count(DISTINCT x.owner_id) AS active_users_24h
-    FROM (SELECT a.owner_id
-          FROM b, agent_runs AS r
-          JOIN agents AS a ON a.id = r.agent_id
-          WHERE r.started_at >= b.now_at - interval '24 hours' AND r.started_at <= b.now_at
-          UNION
-          SELECT a.owner_id
-          FROM b, thread_messages AS m
-          JOIN agent_threads AS t ON t.id = m.thread_id
-          JOIN agents AS a ON a.id = t.agent_id
-          WHERE m.sent_at >= b.now_at - interval '24 hours' AND m.sent_at <= b.now_at) AS x
 ), agent_counts AS (
     SELECT count(*) AS agents_total, count(*) FILTER (WHERE schedule IS NOT NULL) AS agents_scheduled
     FROM agents
@@ -65,9 +52,28 @@ SELECT :window_days::int AS window_days, b.window_start, b.window_end,
        coalesce(floor(started.p50), 0)::int AS latency_p50_ms,
        coalesce(floor(started.p95), 0)::int AS latency_p95_ms,
        user_today.user_cost_today_usd, finished.global_cost_today_usd,
-       active.active_users_24h, agent_counts.agents_total, agent_counts.agents_scheduled,
+       agent_counts.agents_total, agent_counts.agents_scheduled,
        errors.errors_last_hour
-FROM b, started, finished, user_today, active, agent_counts, errors;
+FROM b, started, finished, user_today, agent_counts, errors;
+
+
+-- name: count_ops_active_users(as_of)$
+-- The summary's active users: owners of runs started, or of threads with messages sent, in the 24 hours before :as_of (None = now()).
+-- serves: D08
+WITH b AS (SELECT coalesce(:as_of::timestamptz, now()) AS now_at)
+SELECT count(DISTINCT x.owner_id)
+FROM (SELECT a.owner_id
+      FROM b, agent_runs AS r
+      JOIN agents AS a ON a.id = r.agent_id
+      WHERE r.started_at >= b.now_at - interval '24 hours' AND r.started_at <= b.now_at
+      UNION
+      -- Threads first: far fewer than their messages.
+      SELECT a.owner_id
+      FROM (SELECT DISTINCT m.thread_id
+            FROM b, thread_messages AS m
+            WHERE m.sent_at >= b.now_at - interval '24 hours' AND m.sent_at <= b.now_at) AS mt
+      JOIN agent_threads AS t ON t.id = mt.thread_id
+      JOIN agents AS a ON a.id = t.agent_id) AS x;
 
 
 -- name: list_ops_timeseries(window_days, as_of)

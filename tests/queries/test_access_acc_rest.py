@@ -460,13 +460,23 @@ def test_d08_summary_today_and_7_days(db, ops_data):
     # Successes started today: 100, 200, 400 -> percentile_cont p50 200, p95 380.
     assert (s["latency_p50_ms"], s["latency_p95_ms"]) == (200, 380)
     # Runs started in the last 24 h: both owners (the idle user has none, the old message is out).
-    assert s["active_users_24h"] == 2
+    assert q.count_ops_active_users(db, as_of=AS_OF) == 2
     assert (s["agents_total"], s["agents_scheduled"], s["errors_last_hour"]) == (3, 1, 1)
     week = q.get_ops_summary(db, user_id=ops_data["uid"], window_days=7, as_of=AS_OF)
     assert week["runs"] == 6 and week["cost_usd"] == pytest.approx(4.0)
     assert week["global_cost_today_usd"] == pytest.approx(2.0)
     empty = q.get_ops_summary(db, user_id=ops_data["uid"], window_days=1, as_of=AS_OF + dt.timedelta(days=5))
     assert (empty["runs"], empty["cost_usd"], empty["latency_p95_ms"], empty["user_cost_today_usd"]) == (0, None, 0, 0)
+
+
+def test_d08_active_users_by_messages_alone(db, ops_data):
+    idle_thread = mkthread(db, mkagent(db, mkuser(db, "talker@example.com")))
+    db.execute("INSERT INTO thread_messages (thread_id, role, content, sent_at) VALUES (%s, 'user', 'hi', %s)",
+               (idle_thread, AS_OF + dt.timedelta(hours=1)))
+    assert q.count_ops_active_users(db, as_of=AS_OF) == 2                  # the message is not sent yet
+    assert q.count_ops_active_users(db, as_of=AS_OF + dt.timedelta(hours=1)) == 3
+    # Later: every run of the fixture started more than a day before; only the message counts.
+    assert q.count_ops_active_users(db, as_of=AS_OF + dt.timedelta(hours=23)) == 1
 
 
 def test_d09_timeseries_zero_filled_hours_and_days(db, ops_data):
