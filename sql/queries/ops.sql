@@ -79,39 +79,37 @@ FROM (SELECT a.owner_id
 -- name: list_ops_timeseries(window_days, as_of)
 -- Per bucket of the window (24 hours of today for 1 day, else days), zero-filled: runs started, failed runs finished, known cost of runs finished.
 -- serves: D09
-WITH b AS (
-    SELECT d.today - (:window_days::int - 1) AS first_day, d.today,
-           CASE WHEN :window_days::int = 1 THEN 'hour' ELSE 'day' END AS unit
-    FROM (SELECT (coalesce(:as_of::timestamptz, now()) AT TIME ZONE 'UTC')::date AS today) AS d
-), w AS (
-    SELECT b.unit, b.first_day::timestamp AS local_start, (b.today + 1)::timestamp AS local_end,
-           b.first_day::timestamp AT TIME ZONE 'UTC' AS window_start,
-           (b.today + 1)::timestamp AT TIME ZONE 'UTC' AS window_end
-    FROM b
+WITH w AS (
+    -- Buckets of a fixed width from UTC midnight: date_bin needs no time zone per row.
+    SELECT d.first_day::timestamp AT TIME ZONE 'UTC' AS window_start,
+           CASE WHEN :window_days::int = 1 THEN interval '1 hour' ELSE interval '1 day' END AS step,
+           CASE WHEN :window_days::int = 1 THEN 24 ELSE :window_days::int END AS buckets
+    FROM (SELECT (coalesce(:as_of::timestamptz, now()) AT TIME ZONE 'UTC')::date
+                 - (:window_days::int - 1) AS first_day) AS d
 ), started AS (
-    SELECT date_trunc(w.unit, r.started_at AT TIME ZONE 'UTC') AS bucket, count(*) AS runs
+    SELECT date_bin(w.step, r.started_at, w.window_start) AS bucket, count(*) AS runs
     FROM w, agent_runs AS r
-    WHERE r.started_at >= w.window_start AND r.started_at < w.window_end
+    WHERE r.started_at >= w.window_start AND r.started_at < w.window_start + w.buckets * w.step
     GROUP BY 1
 ), finished AS (
-    SELECT date_trunc(w.unit, r.finished_at AT TIME ZONE 'UTC') AS bucket,
+    SELECT date_bin(w.step, r.finished_at, w.window_start) AS bucket,
            count(*) FILTER (WHERE r.status = 'failed') AS errors,
            sum(r.total_cost_usd) AS cost_usd
     FROM w, agent_runs AS r
-    WHERE r.finished_at >= w.window_start AND r.finished_at < w.window_end
+    WHERE r.finished_at >= w.window_start AND r.finished_at < w.window_start + w.buckets * w.step
     GROUP BY 1
 )
-SELECT g.bucket AT TIME ZONE 'UTC' AS bucket_start,
-       CASE WHEN w.unit = 'hour' THEN to_char(g.bucket, 'HH24:"00Z"')
-            ELSE to_char(g.bucket, 'YYYY-MM-DD') END AS label,
+SELECT g.bucket_start,
+       to_char(g.bucket_start AT TIME ZONE 'UTC',
+               CASE WHEN w.step = interval '1 hour' THEN 'HH24:"00Z"' ELSE 'YYYY-MM-DD' END) AS label,
        coalesce(s.runs, 0) AS runs, coalesce(f.errors, 0) AS errors,
        coalesce(f.cost_usd, 0) AS cost_usd
 FROM w
-CROSS JOIN LATERAL generate_series(w.local_start, w.local_end - ('1 ' || w.unit)::interval,
-                                   ('1 ' || w.unit)::interval) AS g(bucket)
-LEFT JOIN started AS s ON s.bucket = g.bucket
-LEFT JOIN finished AS f ON f.bucket = g.bucket
-ORDER BY g.bucket;
+CROSS JOIN LATERAL (SELECT w.window_start + k * w.step AS bucket_start
+                    FROM generate_series(0, w.buckets - 1) AS k) AS g
+LEFT JOIN started AS s ON s.bucket = g.bucket_start
+LEFT JOIN finished AS f ON f.bucket = g.bucket_start
+ORDER BY g.bucket_start;
 
 
 -- name: list_ops_top_agents(window_days, limit_rows, as_of)
@@ -125,14 +123,20 @@ WITH b AS (
            (b.today + 1)::timestamp AT TIME ZONE 'UTC' AS window_end
     FROM b
 ), top AS (
-    SELECT r.agent_id, count(*) AS runs,
-           percentile_cont(0.95) WITHIN GROUP (ORDER BY r.duration_ms)
-               FILTER (WHERE r.status = 'success' AND r.duration_ms IS NOT NULL) AS p95
+    SELECT r.agent_id, count(*) AS runs
     FROM w, agent_runs AS r
     WHERE r.started_at >= w.window_start AND r.started_at < w.window_end
     GROUP BY r.agent_id
     ORDER BY runs DESC, r.agent_id
     LIMIT :limit_rows::int
+), latency AS (
+    -- Percentiles of the top agents only: a sort per agent is the costly part.
+    SELECT r.agent_id, percentile_cont(0.95) WITHIN GROUP (ORDER BY r.duration_ms) AS p95
+    FROM w, agent_runs AS r
+    WHERE r.started_at >= w.window_start AND r.started_at < w.window_end
+      AND r.agent_id IN (SELECT top.agent_id FROM top)
+      AND r.status = 'success' AND r.duration_ms IS NOT NULL
+    GROUP BY r.agent_id
 ), cost AS (
     SELECT r.agent_id, sum(r.total_cost_usd) AS cost_usd
     FROM w, agent_runs AS r
@@ -141,8 +145,9 @@ WITH b AS (
     GROUP BY r.agent_id
 )
 SELECT top.agent_id, a.name, u.email AS owner_email, top.runs, cost.cost_usd,
-       coalesce(floor(top.p95), 0)::int AS p95_ms
+       coalesce(floor(latency.p95), 0)::int AS p95_ms
 FROM top
+LEFT JOIN latency ON latency.agent_id = top.agent_id
 LEFT JOIN cost ON cost.agent_id = top.agent_id
 LEFT JOIN agents AS a ON a.id = top.agent_id
 LEFT JOIN users AS u ON u.id = a.owner_id
