@@ -155,7 +155,7 @@ ORDER BY top.runs DESC, top.agent_id;
 
 
 -- name: get_trace_coverage(since)^
--- Coverage since a time ('-infinity': all): runs, worker jobs, LLM calls and run events created since, and how many of each carry a trace id.
+-- Coverage since a time ('-infinity': all): runs, worker jobs and LLM calls created since, and how many of each carry a trace id (events: list_trace_coverage_events).
 -- serves: D11
 SELECT
     (SELECT count(*) FROM agent_runs WHERE created_at >= :since::timestamptz) AS runs,
