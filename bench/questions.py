@@ -195,4 +195,24 @@ QUESTIONS: list[Question] = [
     Question("llm audit: coverage count (24 h)", "service",
              [("count_llm_audit_since", lambda s, i: {"since": s["as_of"] - timedelta(hours=24)})],
              [("legacy_llm_coverage", lambda s, i: {"hours": 24, "as_of": s["as_of"]})]),
-]
+    # ------------------------------------------------------------------ /api/ops (issue 18, D08-D10)
+    # Windows are UTC days ending with the dataset's last day (window_days 1 = 24 h, 7 = 168 h);
+    # the target is p95 <= 50 ms at S=10. No legacy side: Zerg loaded the rows into Python.
+    Question("ops: summary (24 h)", "dashboard",
+             [("get_ops_summary", lambda s, i: {"user_id": s["owner_id"], "window_days": 1, "as_of": s["as_of"]})],
+             recent=True),
+    Question("ops: time series (24 h)", "dashboard",
+             [("list_ops_timeseries", lambda s, i: {"window_days": 1, "as_of": s["as_of"]})], recent=True),
+    Question("ops: top agents (24 h)", "dashboard",
+             [("list_ops_top_agents", lambda s, i: {"window_days": 1, "limit_rows": 5, "as_of": s["as_of"]})],
+             recent=True),
+    Question("ops: active users (24 h)", "dashboard",
+             [("count_ops_active_users", lambda s, i: {"as_of": s["as_of"]})], recent=True),
+    Question("ops: summary (168 h)", "dashboard",
+             [("get_ops_summary", lambda s, i: {"user_id": s["owner_id"], "window_days": 7, "as_of": s["as_of"]})],
+             recent=True),
+    Question("ops: time series (168 h)", "dashboard",
+             [("list_ops_timeseries", lambda s, i: {"window_days": 7, "as_of": s["as_of"]})], recent=True),
+    Question("ops: top agents (168 h)", "dashboard",
+             [("list_ops_top_agents", lambda s, i: {"window_days": 7, "limit_rows": 5, "as_of": s["as_of"]})],
+             recent=True),]

@@ -1563,7 +1563,7 @@ CREATE TABLE zerg.knowledge_sources (
     sync_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT knowledge_sources_sync_status_check CHECK ((sync_status = ANY (ARRAY['pending'::text, 'success'::text, 'failed'::text])))
+    CONSTRAINT knowledge_sources_sync_status_check CHECK ((sync_status = ANY (ARRAY['pending'::text, 'syncing'::text, 'success'::text, 'failed'::text])))
 );
 
 
@@ -2619,13 +2619,6 @@ CREATE INDEX agent_runs_agent_id_id_idx ON zerg.agent_runs USING btree (agent_id
 
 
 --
--- Name: agent_runs_agent_id_started_at_idx; Type: INDEX; Schema: zerg; Owner: -
---
-
-CREATE INDEX agent_runs_agent_id_started_at_idx ON zerg.agent_runs USING btree (agent_id, started_at) INCLUDE (total_tokens, total_cost_usd);
-
-
---
 -- Name: agent_runs_continuation_of_run_id_key; Type: INDEX; Schema: zerg; Owner: -
 --
 
@@ -2664,14 +2657,14 @@ CREATE INDEX agent_runs_failed_unsigned_idx ON zerg.agent_runs USING btree (crea
 -- Name: agent_runs_finished_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX agent_runs_finished_at_idx ON zerg.agent_runs USING btree (finished_at) INCLUDE (total_cost_usd);
+CREATE INDEX agent_runs_finished_at_idx ON zerg.agent_runs USING btree (finished_at) INCLUDE (agent_id, status, total_cost_usd);
 
 
 --
 -- Name: agent_runs_started_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX agent_runs_started_at_idx ON zerg.agent_runs USING btree (started_at);
+CREATE INDEX agent_runs_started_at_idx ON zerg.agent_runs USING btree (started_at) INCLUDE (agent_id, status, duration_ms);
 
 
 --
@@ -2853,7 +2846,7 @@ CREATE INDEX thread_messages_parent_id_idx ON zerg.thread_messages USING btree (
 -- Name: thread_messages_sent_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX thread_messages_sent_at_idx ON zerg.thread_messages USING btree (sent_at);
+CREATE INDEX thread_messages_sent_at_idx ON zerg.thread_messages USING btree (sent_at) INCLUDE (thread_id);
 
 
 --
@@ -2973,6 +2966,13 @@ CREATE INDEX workflow_templates_created_by_idx ON zerg.workflow_templates USING 
 --
 
 CREATE INDEX workflows_owner_id_idx ON zerg.workflows USING btree (owner_id);
+
+
+--
+-- Name: workflows_owner_id_name_key; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE UNIQUE INDEX workflows_owner_id_name_key ON zerg.workflows USING btree (owner_id, name) WHERE is_active;
 
 
 --

@@ -125,13 +125,14 @@ def test_connectors_and_credentials(db):
     c = q.create_connector(db, owner_id=u["id"], type="email", provider="gmail", config=Jsonb({"h": 1}))
     assert q.get_connector(db, connector_id=c["id"])["provider"] == "gmail"
     c2 = q.create_connector(db, owner_id=u["id"], type="email", provider="fastmail", config=None)
-    assert [r["id"] for r in q.list_connectors_by_owner(db, owner_id=u["id"])] == [c2["id"], c["id"]]
+    assert [r["id"] for r in q.list_connectors(db, owner_id=u["id"], type=None, provider=None)] == [c["id"], c2["id"]]
     assert q.update_connector_config(db, connector_id=c["id"], config=Jsonb({"h": 2}))["config"] == {"h": 2}
     assert q.delete_connector(db, connector_id=c2["id"]) == 1
 
     cred = q.upsert_agent_credential(db, agent_id=a["id"], connector_type="slack", encrypted_value="v1",
                                      display_name="S", connector_metadata=None)
-    tested = q.set_agent_credential_test_status(db, credential_id=cred["id"], test_status="success")
+    tested = q.set_agent_credential_test_status(db, credential_id=cred["id"], test_status="success",
+                                              connector_metadata=None)
     assert tested["test_status"] == "success" and tested["last_tested_at"] is not None
     again = q.upsert_agent_credential(db, agent_id=a["id"], connector_type="slack", encrypted_value="v2",
                                       display_name="S2", connector_metadata=Jsonb({"team": "t"}))
@@ -142,10 +143,13 @@ def test_connectors_and_credentials(db):
     assert q.get_agent_credential(db, agent_id=a["id"], connector_type="slack") is None
 
     acc = q.upsert_account_credential(db, owner_id=u["id"], organization_id=None, connector_type="github",
-                                      encrypted_value="g1", display_name=None, connector_metadata=None)
-    assert q.set_account_credential_test_status(db, credential_id=acc["id"], test_status="failed")["test_status"] == "failed"
+                                      encrypted_value="g1", display_name=None, connector_metadata=None,
+                                      test_status=None)
+    assert q.set_account_credential_test_status(db, credential_id=acc["id"], test_status="failed",
+                                                connector_metadata=None)["test_status"] == "failed"
     acc2 = q.upsert_account_credential(db, owner_id=u["id"], organization_id=7, connector_type="github",
-                                       encrypted_value="g2", display_name="GH", connector_metadata=None)
+                                       encrypted_value="g2", display_name="GH", connector_metadata=None,
+                                       test_status=None)
     assert (acc2["id"], acc2["organization_id"], acc2["test_status"]) == (acc["id"], 7, "untested")
     assert q.get_account_credential(db, owner_id=u["id"], connector_type="github")["encrypted_value"] == "g2"
     assert [r["id"] for r in q.list_account_credentials(db, owner_id=u["id"])] == [acc["id"]]
@@ -161,12 +165,14 @@ def test_user_tasks_are_scoped_to_their_user(db):
     assert t1["status"] == "pending"
     assert q.get_user_task(db, task_id=t1["id"], user_id=other["id"]) is None
     assert q.get_user_task(db, task_id=t1["id"], user_id=u["id"])["title"] == "later"
-    assert [r["id"] for r in q.list_user_tasks(db, user_id=u["id"], status=None)] == [t2["id"], t1["id"]]
-    upd = q.update_user_task(db, task_id=t1["id"], user_id=u["id"], title=None, notes="x", due_at=None)
+    assert [r["id"] for r in q.list_user_tasks(db, user_id=u["id"], status=None, skip=0, limit_rows=10)] == \
+        [t2["id"], t1["id"]]
+    upd = q.update_user_task(db, task_id=t1["id"], user_id=u["id"], title=None, notes="x", status=None, due_at=None,
+                             clear_due_at=False)
     assert (upd["title"], upd["notes"]) == ("later", "x")
     assert q.set_user_task_status(db, task_id=t2["id"], user_id=other["id"], status="done") is None
     assert q.set_user_task_status(db, task_id=t2["id"], user_id=u["id"], status="done")["status"] == "done"
-    assert [r["id"] for r in q.list_user_tasks(db, user_id=u["id"], status="done")] == [t2["id"]]
+    assert [r["id"] for r in q.list_user_tasks(db, user_id=u["id"], status="done", skip=0, limit_rows=10)] == [t2["id"]]
     assert q.delete_user_task(db, task_id=t1["id"], user_id=other["id"]) == 0
     assert q.delete_user_task(db, task_id=t1["id"], user_id=u["id"]) == 1
 

@@ -472,11 +472,15 @@ def exercise_queue(conn) -> None:
     assert [g["id"] for g in got] == [again]
     assert list(call("release_jobs", owner="w2", ids=[again], attempts=[1])) == [{"id": again}]
     assert call("cancel_job", id=again, reason="stop")["status"] == "dead"
+    k = call("enqueue_job", id=None, job_id="k", scheduled_for=None, max_attempts=3, dedupe_key=None, payload=None)
+    assert [g["id"] for g in call("claim_job_by_id", id=k, owner="w2", lease_seconds=30)] == [k]
+    assert call("fail_job_dead", id=k, owner="w2", attempt=1, error="disabled")["status"] == "dead"
     assert call("get_last_scheduled_for", job_id="sec-job") is not None
-    assert len(list(call("list_recent_queue_entries", limit=10))) == 5
+    assert len(list(call("list_recent_queue_entries", limit=10))) == 6
     assert {r["status"]: r["n"] for r in call("count_queue_jobs_by_status")}["success"] == 3
-    assert call("insert_job_run", job_id="manual", started_at=now, ended_at=now, status="failure",
-                error_message="x", error_type="y", metadata=Jsonb({})) == 1
+    assert call("insert_job_run", job_id="manual", started_at=now, ended_at=now, duration_ms=None, status="failure",
+                exit_code=None, error_message="x", error_type="y", summary=None, stdout_tail=None, tags=None,
+                project=None, metadata=Jsonb({})) == 1
     # A lease that expired on the last attempt is reaped (needs UPDATE + INSERT on ops.runs).
     # Commits in between: now() is the transaction's start.
     z = call("enqueue_job", id=None, job_id="z", scheduled_for=None, max_attempts=1, dedupe_key=None, payload=None)
@@ -507,7 +511,8 @@ def seed_secrets(conn) -> uuid.UUID:
     q.upsert_agent_credential(conn, agent_id=a["id"], connector_type="github", encrypted_value=f"{SECRET}-agentcred",
                               display_name="gh", connector_metadata=None)
     q.upsert_account_credential(conn, owner_id=u["id"], organization_id=None, connector_type="slack",
-                                encrypted_value=f"{SECRET}-accountcred", display_name="sl", connector_metadata=None)
+                                encrypted_value=f"{SECRET}-accountcred", display_name="sl", connector_metadata=None,
+                                test_status=None)
     runner = q.create_runner(conn, owner_id=u["id"], name="laptop", auth_secret_hash=f"{SECRET}-runnerhash",
                              labels=None, capabilities=None, runner_metadata=None)
     q.record_runner_heartbeat(conn, runner_id=runner["id"], status="online", runner_metadata=None)
@@ -871,7 +876,7 @@ def cli_batch(pg, tenancy, dash_db, tmp_path_factory):
                         " WHERE u.email = %s", (f"owner-{TAG}@example.com",)).fetchone()
     for q, ps, fmt in (("get_user_by_email", [f"email=owner-{TAG}@example.com"], ()),
                        ("get_agent_credential", [f"agent_id={ids['agent_id']}", "connector_type=github"], ("--json",)),
-                       ("list_connectors_by_owner", [f"owner_id={ids['user_id']}"], ()),
+                       ("list_connectors", [f"owner_id={ids['user_id']}"], ()),
                        ("get_runner_by_name", [f"owner_id={ids['user_id']}", "name=laptop"], ("--json",))):
         calls.append(Call(("query", "run", q, *[x for p in ps for x in ("-p", p)], *fmt)))
     for path in leaf_commands():
