@@ -1,5 +1,5 @@
 """Machine-readable spec of the zerg schema built by sql/migrations/0002..0011 (and the
-error_signature columns of 0014).
+error_signature columns of 0012_error_signatures).
 
 Tests compare the migrated catalog with these literals. Keep them in step with the
 migrations (docs/schema-notes.md explains every choice).
@@ -104,7 +104,7 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "total_tokens": ("integer", True),
         "total_cost_usd": ("double precision", True),
         "error": ("text", True),
-        "error_signature": ("text", True),  # 0014: error_signature(error), kept by a trigger
+        "error_signature": ("text", True),  # 0012_error_signatures: error_signature(error), kept by a trigger
         "cancel_reason": ("text", True),
         "summary": ("text", True),
         "created_at": ("timestamp with time zone", False),
@@ -129,7 +129,7 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "status": ("text", False),
         "worker_id": ("text", True),
         "error": ("text", True),
-        "error_signature": ("text", True),  # 0014: error_signature(error), kept by a trigger
+        "error_signature": ("text", True),  # 0012_error_signatures: error_signature(error), kept by a trigger
         "created_at": ("timestamp with time zone", False),
         "updated_at": ("timestamp with time zone", False),
         "started_at": ("timestamp with time zone", True),

@@ -403,7 +403,7 @@ class Runner:
     def _ledger_ids(self) -> list[str]:
         """What the catalog record belongs to: the applied migrations and function files (with
         their checksum), so a run interrupted between a function file and the record is seen."""
-        ids = [r["migration_id"] for r in internal.list_ledger(self.conn)]
+        ids = [r["migration_id"] for r in internal.list_ledger(self.conn)] if internal.ledger_exists(self.conn) else []
         if internal.function_ledger_exists(self.conn):
             ids += [f"{r['file']}@{r['checksum'][:12]}" for r in internal.list_function_ledger(self.conn)]
         return sorted(ids)
