@@ -1,6 +1,6 @@
 """The dashboards for Python callers and the CLI: each function runs the named queries of
 sql/queries/{traces,reliability,queue_health}.sql (which call the SQL functions of
-migration 0012) and returns plain dicts; render_* turn them into terminal text.
+sql/functions/) and returns plain dicts; render_* turn them into terminal text.
 
 All computing happens in SQL; this module only groups rows and formats them. Every text
 it shows was redacted by the database (redact_secrets).
