@@ -699,6 +699,9 @@ class Runner:
         except psycopg.Error as e:
             diag = e.diag.message_primary or str(e)
             detail = f" ({e.diag.message_detail})" if e.diag.message_detail else ""
+            if isinstance(e, psycopg.errors.DependentObjectsStillExist):
+                detail += (": a function file whose routines use these must say so (`-- depends: NAME`), and "
+                           "nothing versioned may use a function file's routine")
             raise ZergError(f"function files {', '.join(f['file'] for f in todo)} failed: {scrub(diag)}{scrub(detail)}; "
                             f"rolled back, every routine is as it was") from None
         self.out(f"  done in {(time.monotonic() - started) * 1000:.0f} ms")

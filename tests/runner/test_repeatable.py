@@ -218,6 +218,21 @@ def test_a_signature_change_drops_the_old_routine_and_reapplies_the_files_that_d
     assert "functions/probe_user.sql" not in {f for f, *_ in rows(fresh_db_url, LEDGER)}
 
 
+def test_an_undeclared_dependency_between_files_fails_with_the_fix_and_changes_nothing(test_env, fresh_db_url, functions):
+    (functions / "probe.sql").write_text("CREATE OR REPLACE FUNCTION probe() RETURNS int LANGUAGE sql RETURN 1;\n")
+    (functions / "probe_user.sql").write_text("CREATE OR REPLACE FUNCTION probe_user() RETURNS int\n"
+                                              "LANGUAGE sql BEGIN ATOMIC SELECT probe(); END;\n")
+    with runner(test_env, functions) as r:
+        r.migrate()
+    definitions = rows(fresh_db_url, DEFINITIONS)
+    (functions / "probe.sql").write_text("CREATE OR REPLACE FUNCTION probe() RETURNS int LANGUAGE sql RETURN 2;\n")
+    with runner(test_env, functions) as r, pytest.raises(ZergError) as failed:
+        r.migrate()
+    assert "cannot drop function probe() because other objects depend on it" in str(failed.value)
+    assert "`-- depends: NAME`" in str(failed.value)
+    assert rows(fresh_db_url, DEFINITIONS) == definitions
+
+
 def test_a_killed_apply_leaves_the_old_bodies_and_a_rerun_applies_the_new(fresh_db_url, functions):
     definitions, ledger = rows(fresh_db_url, DEFINITIONS), rows(fresh_db_url, LEDGER)
     edit(functions / "traces.sql", "LIMIT dashboard_arg(max_rows, 1, 100, 'max_rows')",
