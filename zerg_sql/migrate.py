@@ -99,7 +99,8 @@ def read_function_files(folder: Path) -> list[FunctionFile]:
     files = {}
     for path in sorted(folder.glob("*.sql")):
         text = path.read_text()
-        m = re.search(r"^--\s*depends:(.*)$", text, re.M)
+        code = re.search(r"^(?!\s*--|\s*$)", text, re.M)  # the directive counts in the leading comments only
+        m = re.search(r"^--\s*depends:(.*)$", text[: code.start() if code else None], re.M)
         names = [n.strip().removesuffix(".sql") for n in m.group(1).split(",") if n.strip()] if m else []
         files[path.stem] = FunctionFile(f"{folder.name}/{path.name}", path, [f"{folder.name}/{n}.sql" for n in names], text)
     ids = {f.id for f in files.values()}
@@ -247,7 +248,7 @@ class Runner:
         return read_function_files(self.functions_dir) if self.functions_dir and self.functions_dir.is_dir() else []
 
     def _function_ledger(self) -> dict[str, dict]:
-        if not self.state["schema_exists"] or not internal.function_ledger_exists(self.conn):
+        if not internal.function_ledger_exists(self.conn):
             return {}
         return {r["file"]: r for r in internal.list_function_ledger(self.conn)}
 
