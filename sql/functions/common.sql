@@ -1,8 +1,9 @@
 -- The helpers of every dashboard function (traces.sql, reliability.sql, queue.sql).
--- Repeatable: the runner applies this file after the versioned migrations whenever its
--- checksum changed, in one transaction, dropping first the functions it recorded for this file
--- and for every file that depends on it (README, "Function files"). So edit the definition here,
--- in place: one authored definition per function, and a signature change just works.
+-- Repeatable: `migrate` applies this file after the versioned migrations whenever it changed,
+-- together with the files that declare `-- depends:` on it, in one transaction that first drops
+-- the routines they created last time (README, "Versioned migrations and function files"). So
+-- edit each definition here, in place: one authored definition per function; a signature
+-- change needs nothing more.
 --
 -- Rules every dashboard function follows:
 -- * Read-only, STABLE (or IMMUTABLE), SECURITY INVOKER (the default): a read-only dashboard

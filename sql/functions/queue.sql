@@ -2,10 +2,7 @@
 -- Health of ops.job_queue; sql/queries/queue_health.sql calls them. plpgsql: the body is
 -- resolved when called, so this file applies where ops is absent (prod's ops belongs to
 -- another repo); a call there raises a clear error instead.
--- Repeatable: the runner applies this file after the versioned migrations whenever its
--- checksum changed, in one transaction, dropping first the functions it recorded for this file
--- and for every file that depends on it (README, "Function files"). So edit the definition here,
--- in place: one authored definition per function, and a signature change just works.
+-- Repeatable, edited in place (see common.sql).
 
 -- Raises when ops.job_queue is not visible from this database.
 CREATE OR REPLACE FUNCTION queue_require() RETURNS void

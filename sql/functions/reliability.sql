@@ -1,10 +1,7 @@
 -- depends: common
 -- The /reliability page (zerg-schema-at-seed.md §3.3 - §3.7); sql/queries/reliability.sql
 -- calls them. The error signatures they group by are stored (0012_error_signatures).
--- Repeatable: the runner applies this file after the versioned migrations whenever its
--- checksum changed, in one transaction, dropping first the functions it recorded for this file
--- and for every file that depends on it (README, "Function files"). So edit the definition here,
--- in place: one authored definition per function, and a signature change just works.
+-- Repeatable, edited in place (see common.sql).
 
 -- System health (§3.3) with the reference's rule and thresholds as parameters:
 -- high = run or worker errors > high_errors (10); some = either > some_errors (5);

@@ -1,9 +1,6 @@
 -- depends: common
 -- The /traces pages (zerg-schema-at-seed.md §3.1, §3.2); sql/queries/traces.sql calls them.
--- Repeatable: the runner applies this file after the versioned migrations whenever its
--- checksum changed, in one transaction, dropping first the functions it recorded for this file
--- and for every file that depends on it (README, "Function files"). So edit the definition here,
--- in place: one authored definition per function, and a signature change just works.
+-- Repeatable, edited in place (see common.sql).
 
 -- Recent traces, ONE ROW PER TRACE (Zerg's list had one row per run, so a run and its
 -- continuation showed the trace twice), newest first by when the trace began (its
