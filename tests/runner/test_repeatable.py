@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from zerg_sql.config import ROOT, SQL_DIR, ZergError
-from zerg_sql.lint import frozen, numbering
+from zerg_sql.devtools.lint import frozen, numbering
 from zerg_sql.migrate import FUNCTIONS, Runner, read_function_files
 
 AUTHORED = [p for p in SQL_DIR.rglob("*.sql") if p != SQL_DIR / "schema.sql"]
