@@ -38,9 +38,8 @@ BEGIN
 END
 $$;
 
--- Legacy objects that are not part of our schema:
--- Alembic's version table (its one row names the legacy head; adopt prints it before).
-DROP TABLE alembic_version;
+-- Legacy objects that are not part of our schema (alembic_version stays until the cutover
+-- is finished: sql/adopt/alembic.sql):
 -- The connectors trigger of migration-built databases; set_updated_at replaces it below.
 -- Its function public.update_updated_at_column() is NOT dropped: public is not ours (adopt
 -- reports it for the owner of public to decide).
