@@ -246,6 +246,8 @@ BAD_ROWS = [
     "agent_runs id 901: agent_runs_status_check (value: EXPLODED)",
     "worker_jobs id 901: worker_jobs_status_check (value: paused)",
     'thread_messages id 901: thread_messages.message_metadata jsonb (value: {"raw": "abc\\u0000def"})',
+    # Two spellings of one address: refused before the case-insensitive unique index is built.
+    "users id 1, 901: users_email_lower_key (value: david.rosen@example.com, David.Rosen@Example.com)",
 ]
 
 
