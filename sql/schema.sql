@@ -291,7 +291,7 @@ COMMENT ON TABLE zerg.agent_runs IS 'One execution of an agent on a thread: stat
 -- Name: COLUMN agent_runs.error_signature; Type: COMMENT; Schema: zerg; Owner: -
 --
 
-COMMENT ON COLUMN zerg.agent_runs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0014';
+COMMENT ON COLUMN zerg.agent_runs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0012_error_signatures';
 
 
 --
@@ -331,7 +331,7 @@ COMMENT ON TABLE zerg.worker_jobs IS 'Background worker tasks spawned by a super
 -- Name: COLUMN worker_jobs.error_signature; Type: COMMENT; Schema: zerg; Owner: -
 --
 
-COMMENT ON COLUMN zerg.worker_jobs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0014';
+COMMENT ON COLUMN zerg.worker_jobs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0012_error_signatures';
 
 
 --

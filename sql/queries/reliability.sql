@@ -1,5 +1,5 @@
 -- The /reliability dashboard (zerg-schema-at-seed.md §3.3 - §3.7). Each query calls a
--- function of sql/migrations/0012_dashboards.sql, where the SQL and its comments live, so
+-- function of sql/functions/reliability.sql, where the SQL and its comments live, so
 -- psql users run the same code (docs/psql.md). as_of: end of the window (None = now()).
 
 

@@ -1,5 +1,5 @@
 -- The /traces dashboard (zerg-schema-at-seed.md §3.1, §3.2). Each query calls a function
--- of sql/migrations/0012_dashboards.sql, where the SQL and its comments live, so psql
+-- of sql/functions/traces.sql, where the SQL and its comments live, so psql
 -- users run the same code (docs/psql.md). Timestamps are timestamptz; texts are redacted.
 
 

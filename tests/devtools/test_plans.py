@@ -33,10 +33,11 @@ DASHBOARD_FILES = {"traces.sql", "reliability.sql"}
 NOT_HOT_FILES = {"retention.sql"}
 NAME_LINE = re.compile(r"^-- name: (\w+)\(([^)]*)\)(\S*)", re.M)
 # plpgsql functions that run an inlinable function through a plan made once per session
-# (migrations 0017, 0018): what they plan is the function they run, so that is what is checked.
+# (sql/functions/traces.sql): what they plan is the function they run, so that is what is checked.
 PLANNED_ONCE = {"trace_summary": "trace_summary_rows", "trace_timeline": "trace_timeline_rows",
                 "trace_anomalies": "trace_anomalies_rows", "trace_llm_details": "trace_llm_details_rows"}
-OUR_FUNCTIONS = {m.lower() for f in (SQL_DIR / "migrations").glob("*.sql") if not f.name.endswith(".rollback.sql")
+OUR_FUNCTIONS = {m.lower() for f in [*(SQL_DIR / "migrations").glob("*.sql"), *(SQL_DIR / "functions").glob("*.sql")]
+                 if not f.name.endswith(".rollback.sql")
                  for m in re.findall(r"CREATE (?:OR REPLACE )?FUNCTION (\w+)", f.read_text(), re.I)}
 
 

@@ -681,7 +681,7 @@ def test_future_objects_functions_yes_tables_no_and_the_rollback_takes_everythin
     kinds = {k for k, _ in granted}
     assert kinds == {"rel", "col", "fn", "schema", "default"}, granted
     with Runner(tenancy.env(db), out=lambda _: None) as runner:
-        later = runner.rollback(to="0012_dashboards")
+        later = runner.rollback(to="0012_error_signatures")
     assert later[-1] == "0013_dashboard_role"
     assert grants_of_dash() == []
     with Runner(tenancy.env(db), out=lambda _: None) as runner:
@@ -695,7 +695,7 @@ def test_a_missing_or_unset_dashboard_role_is_skipped_and_one_created_later_is_g
     with Runner(tenancy.env(db, dashboard_role=late), out=lambda _: None) as runner:
         runner.migrate()  # the role does not exist yet: a NOTICE, nothing granted
     with Runner(tenancy.env(db, dashboard_role=""), out=lambda _: None) as runner:
-        runner.rollback(to="0012_dashboards")
+        runner.rollback(to="0012_error_signatures")
         runner.migrate()
     with pg.admin() as c:
         c.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(late)))
