@@ -1,6 +1,6 @@
 """python -m bench [NAME ...] [--scale S ...] [--quick]: run the benchmarks (docs/benchmarks.md).
 
-NAME: seed, queries, overhead, migrate, ingest, retention, queue (default: all).
+NAME: seed, queries, overhead, migrate, ingest, retention, queue, adopt (default: all).
 Results: bench/results/*.md (+ .json), query plans: docs/bench-plans/s<S>/.
 """
 
@@ -12,13 +12,13 @@ import sys
 
 from . import common, dataset
 
-ALL = ["migrate", "overhead", "ingest", "queries", "retention", "queue"]
+ALL = ["migrate", "overhead", "ingest", "queries", "retention", "queue", "adopt"]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", choices=ALL + ["seed"], metavar="NAME",
-                    help="seed | queries | overhead | migrate | ingest | retention | queue (default: all but seed)")
+                    help="seed | queries | overhead | migrate | ingest | retention | queue | adopt (default: all but seed)")
     ap.add_argument("--scale", type=float, action="append",
                     help="dataset scale for queries/seed (repeatable; default 1, --quick 0.05)")
     ap.add_argument("--quick", action="store_true", help="small scale, few repetitions: a smoke run")
@@ -63,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import retention_bench
 
         retention_bench.run(srv, quick=args.quick)
+    if "adopt" in names:
+        from . import adopt_bench
+
+        adopt_bench.run(srv, scale=scales[0], out=lambda line: print(line, flush=True))
     if "queue" in names:
         cmd = [sys.executable, str(common.REPO / "bench" / "queue_bench.py"), "--out",
                str(common.RESULTS / "queue.md")]

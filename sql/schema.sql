@@ -243,6 +243,59 @@ END
 $$;
 
 
+--
+-- Name: redact_json(jsonb); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.redact_json(value jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'zerg'
+    AS $_$
+BEGIN
+    RETURN CASE jsonb_typeof(value)
+        WHEN 'object' THEN (
+            SELECT coalesce(jsonb_object_agg(e.key, CASE
+                       WHEN e.key ~* '^(.*[_-])?(password|passwd|secret([_-]?key)?|token|api[_-]?key|authorization|credentials?|cookie|private[_-]?key|access[_-]?key)$'
+                       THEN to_jsonb('[REDACTED]'::text)
+                       ELSE redact_json(e.value) END), '{}'::jsonb)
+            FROM jsonb_each(value) AS e)
+        WHEN 'array' THEN (
+            SELECT coalesce(jsonb_agg(redact_json(a.item) ORDER BY a.n), '[]'::jsonb)
+            FROM jsonb_array_elements(value) WITH ORDINALITY AS a(item, n))
+        WHEN 'string' THEN to_jsonb(redact_secrets(value #>> '{}'))
+        ELSE value
+    END;
+END
+$_$;
+
+
+--
+-- Name: redact_tool_args(jsonb); Type: FUNCTION; Schema: zerg; Owner: -
+--
+
+CREATE FUNCTION zerg.redact_tool_args(args jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'zerg'
+    AS $$
+DECLARE
+    cut text;
+BEGIN
+    IF jsonb_typeof(args) = 'string' THEN
+        BEGIN
+            RETURN redact_json((args #>> '{}')::jsonb);
+        EXCEPTION WHEN invalid_text_representation OR untranslatable_character THEN
+            -- Cut off inside a quoted value ("password": "hunt): close the quote so that
+            -- redact_secrets' quoted-value pattern takes the secret, then drop the quote if
+            -- it is still there.
+            cut := redact_secrets((args #>> '{}') || '"');
+            RETURN to_jsonb(CASE WHEN right(cut, 1) = '"' THEN left(cut, -1) ELSE cut END);
+        END;
+    END IF;
+    RETURN redact_json(args);
+END
+$$;
+
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -351,7 +404,7 @@ CREATE FUNCTION zerg.reliability_error_groups(hours integer DEFAULT 24, max_rows
              min(r.created_at) AS first_seen,
              max(r.created_at) AS last_seen
             FROM zerg.agent_runs r
-           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NOT NULL) AND (r.created_at > ( SELECT w.since
+           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NOT NULL) AND (r.created_at >= ( SELECT w.since
                     FROM w)) AND (r.created_at <= ( SELECT w.at
                     FROM w)))
            GROUP BY r.error_signature
@@ -362,7 +415,7 @@ CREATE FUNCTION zerg.reliability_error_groups(hours integer DEFAULT 24, max_rows
              min(r.created_at) AS first_seen,
              max(r.created_at) AS last_seen
             FROM zerg.agent_runs r
-           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NULL) AND (r.created_at > ( SELECT w.since
+           WHERE ((r.status = 'failed'::text) AND (r.error_signature IS NULL) AND (r.created_at >= ( SELECT w.since
                     FROM w)) AND (r.created_at <= ( SELECT w.at
                     FROM w)))
            GROUP BY (zerg.error_signature(r.error))
@@ -373,7 +426,7 @@ CREATE FUNCTION zerg.reliability_error_groups(hours integer DEFAULT 24, max_rows
              min(j.created_at) AS first_seen,
              max(j.created_at) AS last_seen
             FROM zerg.worker_jobs j
-           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NOT NULL) AND (j.created_at > ( SELECT w.since
+           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NOT NULL) AND (j.created_at >= ( SELECT w.since
                     FROM w)) AND (j.created_at <= ( SELECT w.at
                     FROM w)))
            GROUP BY j.error_signature
@@ -384,7 +437,7 @@ CREATE FUNCTION zerg.reliability_error_groups(hours integer DEFAULT 24, max_rows
              min(j.created_at) AS first_seen,
              max(j.created_at) AS last_seen
             FROM zerg.worker_jobs j
-           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NULL) AND (j.created_at > ( SELECT w.since
+           WHERE ((j.status = 'failed'::text) AND (j.error_signature IS NULL) AND (j.created_at >= ( SELECT w.since
                     FROM w)) AND (j.created_at <= ( SELECT w.at
                     FROM w)))
            GROUP BY (zerg.error_signature(j.error))
@@ -450,10 +503,10 @@ CREATE FUNCTION zerg.reliability_errors(hours integer DEFAULT 24, max_rows integ
      ( SELECT count(*) AS count
             FROM zerg.agent_runs c,
              w w_1
-           WHERE ((c.status = 'failed'::text) AND (c.created_at > w_1.since) AND (c.created_at <= w_1.at))) AS count
+           WHERE ((c.status = 'failed'::text) AND (c.created_at >= w_1.since) AND (c.created_at <= w_1.at))) AS count
     FROM zerg.agent_runs r,
      w
-   WHERE ((r.status = 'failed'::text) AND (r.created_at > w.since) AND (r.created_at <= w.at))
+   WHERE ((r.status = 'failed'::text) AND (r.created_at >= w.since) AND (r.created_at <= w.at))
    ORDER BY r.created_at DESC, r.id DESC
   LIMIT zerg.dashboard_arg(reliability_errors.max_rows, 1, 200, 'max_rows'::text))
  UNION ALL
@@ -466,10 +519,10 @@ CREATE FUNCTION zerg.reliability_errors(hours integer DEFAULT 24, max_rows integ
      ( SELECT count(*) AS count
             FROM zerg.worker_jobs c,
              w w_1
-           WHERE ((c.status = 'failed'::text) AND (c.created_at > w_1.since) AND (c.created_at <= w_1.at))) AS count
+           WHERE ((c.status = 'failed'::text) AND (c.created_at >= w_1.since) AND (c.created_at <= w_1.at))) AS count
     FROM zerg.worker_jobs j,
      w
-   WHERE ((j.status = 'failed'::text) AND (j.created_at > w.since) AND (j.created_at <= w.at))
+   WHERE ((j.status = 'failed'::text) AND (j.created_at >= w.since) AND (j.created_at <= w.at))
    ORDER BY j.created_at DESC, j.id DESC
   LIMIT zerg.dashboard_arg(reliability_errors.max_rows, 1, 200, 'max_rows'::text));
 END;
@@ -536,10 +589,10 @@ CREATE FUNCTION zerg.reliability_health(high_errors integer DEFAULT 10, some_err
             FROM (( SELECT w.at,
                      ( SELECT count(*) AS count
                             FROM zerg.agent_runs r
-                           WHERE ((r.status = 'failed'::text) AND (r.created_at > w.since) AND (r.created_at <= w.at))) AS run_errors,
+                           WHERE ((r.status = 'failed'::text) AND (r.created_at >= w.since) AND (r.created_at <= w.at))) AS run_errors,
                      ( SELECT count(*) AS count
                             FROM zerg.worker_jobs j
-                           WHERE ((j.status = 'failed'::text) AND (j.created_at > w.since) AND (j.created_at <= w.at))) AS worker_errors
+                           WHERE ((j.status = 'failed'::text) AND (j.created_at >= w.since) AND (j.created_at <= w.at))) AS worker_errors
                     FROM ( SELECT COALESCE(reliability_health.as_of, now()) AS at,
                              (COALESCE(reliability_health.as_of, now()) - make_interval(mins => zerg.dashboard_arg(reliability_health.window_minutes, 1, 10080, 'window_minutes'::text))) AS since) w) e
               CROSS JOIN ( SELECT count(*) FILTER (WHERE (x.status = 'online'::text)) AS online,
@@ -584,7 +637,7 @@ CREATE FUNCTION zerg.reliability_performance(hours integer DEFAULT 24, as_of tim
      (avg(r.duration_ms))::double precision AS avg
     FROM zerg.agent_runs r,
      w
-   WHERE ((r.created_at > w.since) AND (r.created_at <= w.at) AND (r.duration_ms IS NOT NULL))
+   WHERE ((r.created_at >= w.since) AND (r.created_at <= w.at) AND (r.duration_ms IS NOT NULL))
    GROUP BY GROUPING SETS ((), (r.model), (r.trigger))
    ORDER BY
          CASE
@@ -716,7 +769,7 @@ $$;
 -- Name: trace_anomalies(uuid, integer); Type: FUNCTION; Schema: zerg; Owner: -
 --
 
-CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) RETURNS TABLE(ts timestamp with time zone, kind text, source text, source_id bigint, message text)
+CREATE FUNCTION zerg.trace_anomalies(trace uuid, slow_ms integer DEFAULT 60000) RETURNS TABLE(ts timestamp with time zone, kind text, source text, source_id bigint, message text, phase text, status text, duration_ms integer, error text)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path TO 'zerg'
     SET plan_cache_mode TO 'force_generic_plan'
@@ -767,19 +820,27 @@ COMMENT ON TABLE zerg.llm_audit_log IS 'Insert-only record of every LLM call (pr
 -- Name: trace_anomalies_rows(uuid, integer); Type: FUNCTION; Schema: zerg; Owner: -
 --
 
-CREATE FUNCTION zerg.trace_anomalies_rows(trace uuid, slow_ms integer DEFAULT 60000) RETURNS TABLE(ts timestamp with time zone, kind text, source text, source_id bigint, message text)
+CREATE FUNCTION zerg.trace_anomalies_rows(trace uuid, slow_ms integer DEFAULT 60000) RETURNS TABLE(ts timestamp with time zone, kind text, source text, source_id bigint, message text, phase text, status text, duration_ms integer, error text)
     LANGUAGE sql STABLE PARALLEL SAFE
     BEGIN ATOMIC
  SELECT a.ts,
      a.kind,
      a.source,
      a.source_id,
-     a.message
+     a.message,
+     a.phase,
+     a.status,
+     a.duration_ms,
+     a.error
     FROM ( SELECT COALESCE(r.finished_at, r.created_at) AS ts,
              'run_failed'::text AS kind,
              'run'::text AS source,
              r.id AS source_id,
-             ((('Run '::text || r.id) || ' failed: '::text) || COALESCE("left"(zerg.redact_secrets(r.error), 200), '(no error message)'::text)) AS message
+             ((('Run '::text || r.id) || ' failed: '::text) || COALESCE("left"(zerg.redact_secrets(r.error), 200), '(no error message)'::text)) AS message,
+             NULL::text AS phase,
+             r.status,
+             NULL::integer AS duration_ms,
+             "left"(zerg.redact_secrets(r.error), 200) AS error
             FROM zerg.agent_runs r
            WHERE ((r.trace_id = trace_anomalies_rows.trace) AND (r.status = 'failed'::text))
          UNION ALL
@@ -787,7 +848,11 @@ CREATE FUNCTION zerg.trace_anomalies_rows(trace uuid, slow_ms integer DEFAULT 60
              'worker_failed'::text AS kind,
              'worker'::text AS source,
              w.id,
-             ((('Worker '::text || w.id) || ' failed: '::text) || COALESCE("left"(zerg.redact_secrets(w.error), 200), '(no error message)'::text))
+             ((('Worker '::text || w.id) || ' failed: '::text) || COALESCE("left"(zerg.redact_secrets(w.error), 200), '(no error message)'::text)),
+             NULL::text AS phase,
+             w.status,
+             NULL::integer AS duration_ms,
+             "left"(zerg.redact_secrets(w.error), 200) AS error
             FROM zerg.worker_jobs w
            WHERE ((w.trace_id = trace_anomalies_rows.trace) AND (w.status = 'failed'::text))
          UNION ALL
@@ -795,7 +860,11 @@ CREATE FUNCTION zerg.trace_anomalies_rows(trace uuid, slow_ms integer DEFAULT 60
              'worker_never_started'::text AS kind,
              'worker'::text AS source,
              w.id,
-             (((('Worker '::text || w.id) || ' never started (status '::text) || w.status) || ')'::text)
+             (((('Worker '::text || w.id) || ' never started (status '::text) || w.status) || ')'::text),
+             NULL::text AS phase,
+             w.status,
+             NULL::integer AS duration_ms,
+             NULL::text AS error
             FROM zerg.worker_jobs w
            WHERE ((w.trace_id = trace_anomalies_rows.trace) AND (w.started_at IS NULL) AND (w.status <> ALL (ARRAY['cancelled'::text, 'failed'::text])))
          UNION ALL
@@ -803,7 +872,11 @@ CREATE FUNCTION zerg.trace_anomalies_rows(trace uuid, slow_ms integer DEFAULT 60
              'llm_error'::text AS kind,
              'llm'::text AS source,
              l.id,
-             ((((('LLM call '::text || l.id) || ' ('::text) || COALESCE(l.phase, '?'::text)) || ') error: '::text) || "left"(zerg.redact_secrets(l.error), 200))
+             ((((('LLM call '::text || l.id) || ' ('::text) || COALESCE(l.phase, '?'::text)) || ') error: '::text) || "left"(zerg.redact_secrets(l.error), 200)),
+             l.phase,
+             NULL::text AS status,
+             l.duration_ms,
+             "left"(zerg.redact_secrets(l.error), 200) AS error
             FROM zerg.llm_audit_log l
            WHERE ((l.trace_id = trace_anomalies_rows.trace) AND (l.error IS NOT NULL))
          UNION ALL
@@ -811,7 +884,11 @@ CREATE FUNCTION zerg.trace_anomalies_rows(trace uuid, slow_ms integer DEFAULT 60
              'llm_slow'::text AS kind,
              'llm'::text AS source,
              l.id,
-             (((('LLM call '::text || l.id) || ' took '::text) || round(((l.duration_ms)::numeric / 1000.0), 1)) || ' s'::text)
+             (((('LLM call '::text || l.id) || ' took '::text) || round(((l.duration_ms)::numeric / 1000.0), 1)) || ' s'::text),
+             l.phase,
+             NULL::text AS status,
+             l.duration_ms,
+             NULL::text AS error
             FROM zerg.llm_audit_log l
            WHERE ((l.trace_id = trace_anomalies_rows.trace) AND (l.duration_ms > zerg.dashboard_arg(trace_anomalies_rows.slow_ms, 0, 86400000, 'slow_ms'::text)))) a
    ORDER BY a.ts, a.kind, a.source_id;
@@ -883,8 +960,8 @@ CREATE FUNCTION zerg.trace_events(trace uuid, level text DEFAULT 'summary'::text
      w.id,
      ('worker.'::text || w.status),
      (w.status = 'failed'::text),
-     ((EXTRACT(epoch FROM (w.finished_at - w.started_at)) * (1000)::numeric))::bigint AS int8,
-     jsonb_build_object('job_id', w.id, 'error', "left"(zerg.redact_secrets(w.error),
+     (trunc((EXTRACT(epoch FROM (w.finished_at - w.started_at)) * (1000)::numeric)))::bigint AS trunc,
+     jsonb_build_object('job_id', w.id, 'duration_ms', (trunc((EXTRACT(epoch FROM (w.finished_at - w.started_at)) * (1000)::numeric)))::bigint, 'error', "left"(zerg.redact_secrets(w.error),
          CASE zerg.dashboard_level(trace_events.level)
              WHEN 'full'::text THEN 2000
              ELSE 100
@@ -905,7 +982,7 @@ CREATE FUNCTION zerg.trace_events(trace uuid, level text DEFAULT 'summary'::text
              ELSE 50
          END)) ||
          CASE
-             WHEN (zerg.dashboard_level(trace_events.level) = 'full'::text) THEN jsonb_build_object('response_preview', "left"(zerg.redact_secrets(l.response_content), 200), 'tool_names', ( SELECT jsonb_agg(COALESCE((tc.value ->> 'name'::text), ((tc.value -> 'function'::text) ->> 'name'::text))) AS jsonb_agg
+             WHEN (zerg.dashboard_level(trace_events.level) = 'full'::text) THEN jsonb_build_object('response_preview', NULLIF("left"(zerg.redact_secrets(l.response_content), 200), ''::text), 'tool_names', ( SELECT jsonb_agg(COALESCE((tc.value ->> 'name'::text), ((tc.value -> 'function'::text) ->> 'name'::text))) AS jsonb_agg
                 FROM jsonb_array_elements(
                      CASE jsonb_typeof(l.response_tool_calls)
                          WHEN 'array'::text THEN l.response_tool_calls
@@ -1004,8 +1081,8 @@ CREATE FUNCTION zerg.trace_llm_details_rows(trace uuid, max_rows integer DEFAULT
      l.reasoning_tokens,
      l.duration_ms,
      zerg.redact_secrets(l.error) AS redact_secrets,
-     "left"(zerg.redact_secrets(l.response_content), 200) AS "left",
-     ( SELECT jsonb_agg(jsonb_build_object('name', COALESCE((o.tc ->> 'name'::text), ((o.tc -> 'function'::text) ->> 'name'::text)), 'args', zerg.redact_secrets((COALESCE((o.tc -> 'args'::text), ((o.tc -> 'function'::text) -> 'arguments'::text)))::text)) ORDER BY o.n) AS jsonb_agg
+     NULLIF("left"(zerg.redact_secrets(l.response_content), 200), ''::text) AS "nullif",
+     ( SELECT jsonb_agg(jsonb_build_object('name', COALESCE((o.tc ->> 'name'::text), ((o.tc -> 'function'::text) ->> 'name'::text)), 'args', zerg.redact_tool_args(COALESCE((o.tc -> 'args'::text), (o.tc -> 'input'::text), ((o.tc -> 'function'::text) -> 'arguments'::text)))) ORDER BY o.n) AS jsonb_agg
             FROM jsonb_array_elements(
                  CASE jsonb_typeof(l.response_tool_calls)
                      WHEN 'array'::text THEN l.response_tool_calls

@@ -5,10 +5,13 @@ in place, keeping every row, and record those migrations as applied so `migrate`
 Order, and why: (1) recognise the schema (legacy tables, none of our records); (2) compare its
 catalog with the known legacy shapes (sql/legacy/shapes.json, described from the DDL in
 sql/legacy/) and refuse on any difference we do not know; (3) run sql/adopt/checks.sql and
-refuse while any row would break a new constraint; (4) in ONE transaction under the runner's
-advisory lock: sql/adopt/fold_created_at.sql (migration-built only), sql/adopt/convert.sql,
-and the records of 0001..0011 exactly as `migrate` writes them. Nothing changes before (4), and
-a crash in (4) rolls it all back. Migrations after 0011 are left to the next `migrate`.
+refuse while any row holds a value no legal writer could have stored; (4) in ONE transaction
+under the runner's advisory lock: sql/adopt/fixes.sql (the legal rows our constraints reject
+are repaired or moved to _zerg_sql_quarantine), sql/adopt/fold_created_at.sql (migration-built
+only), sql/adopt/convert.sql, alembic_version kept at Zerg's head (sql/adopt/alembic.sql), and
+the records of 0001..0011 exactly as `migrate` writes them. Nothing changes before (4), and a
+crash in (4) rolls it all back. Migrations after 0011 are left to the next `migrate`.
+`adopt --finish` ends the cutover (docs/cutover.md): it drops alembic_version.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ ADOPTED = (
 # message and audit tables, 100 MB/s overall; we use the slowest, rounded down, so estimates
 # err on the long side. Method and numbers: docs/adopting-production.md, "Expected lock times".
 REWRITE_BYTES_PER_S = 60 * 1024 * 1024
+# Zerg's Alembic head at the seed commit (shared/reference/zerg-schema-at-seed.md): the schema
+# adopt builds is what Zerg's models at that revision expect, so `alembic upgrade head` must find
+# exactly this revision in zerg.alembic_version until `adopt --finish`.
+ZERG_ALEMBIC_HEAD = "x1y2z3a4b5c6"
 FIXED_SECONDS = 1.0  # catalog-only statements, FK validation of small tables, commit
 SECTION = re.compile(r"^-- (\w+) -{5,}$", re.M)  # convert.sql's per-table section headers
 
@@ -161,9 +168,10 @@ def estimate(sizes: list[dict]) -> list[dict]:
 
 @dataclass
 class Result:
-    outcome: str  # "adopted", "already adopted", "dry run"
+    outcome: str  # "adopted", "already adopted", "dry run", "finished", "already finished"
     shape: str = ""
     migrations: list[str] = field(default_factory=list)
+    fixes: list[dict] = field(default_factory=list)
 
 
 def adopt(env: Environment, *, dry_run: bool = False, out: Callable[[str], None] = print,
@@ -181,8 +189,10 @@ def adopt(env: Environment, *, dry_run: bool = False, out: Callable[[str], None]
         with nullcontext() if dry_run else runner.locked():
             applied = _applied_migrations(runner)
             if set(ADOPTED) <= applied:
+                finished = not _q("inspect").get_legacy_state(conn, schema=env.schema)["has_alembic_version"]
                 info(f"schema {env.schema} is already adopted (0001..0011 recorded): nothing to do; "
-                     f"`zerg-sql migrate` applies anything newer")
+                     f"`zerg-sql migrate` applies anything newer"
+                     + ("" if finished else "; the cutover is not finished (`zerg-sql adopt --finish`, docs/cutover.md)"))
                 return Result("already adopted")
             state = _q("inspect").get_legacy_state(conn, schema=env.schema)
             if state["tables"] == 0:
@@ -190,16 +200,44 @@ def adopt(env: Environment, *, dry_run: bool = False, out: Callable[[str], None]
             shape = _match_shape(runner, applied)
             info(f"schema {env.schema}: legacy shape {shape}, {state['tables']} tables")
             fold = bool(state["has_message_created_at"])
-            _refuse_violations(conn, fold)
+            _refuse_violations(conn)
+            _alembic_versions(conn, state)
             for note in _notes(conn, state, fold):
                 info(note)
-            files = (["fold_created_at.sql"] if fold else []) + ["convert.sql"]
+            files = ["fixes.sql"] + (["fold_created_at.sql"] if fold else []) + ["convert.sql", "alembic.sql"]
             if dry_run:
+                with conn.transaction(force_rollback=True):  # the fix list is a temporary table
+                    fixes = _find_fixes(conn, fold)
                 rows = estimate(list(_q("inspect").list_table_sizes(conn, schema=env.schema)))
-                _print_plan(out, env, files, rows, statement_timeout or env.statement_timeout)
-                return Result("dry run", shape=shape, migrations=list(ADOPTED))
-            _convert_and_record(runner, info, files, applied, shape)
-            return Result("adopted", shape=shape, migrations=list(ADOPTED))
+                _print_plan(out, env, files, rows, statement_timeout or env.statement_timeout, fixes)
+                return Result("dry run", shape=shape, migrations=list(ADOPTED), fixes=fixes)
+            fixes = _convert_and_record(runner, info, fold, applied, shape)
+            return Result("adopted", shape=shape, migrations=list(ADOPTED), fixes=fixes)
+
+
+def finish(env: Environment, *, info: Callable[[str], None] = print, lock_wait: float | None = None) -> Result:
+    """End the cutover: drop alembic_version (kept by adopt so that the old app's `alembic
+    upgrade head` is a no-op). Only on an adopted schema; a second run does nothing."""
+    with Runner(env, out=info, command="adopt --finish", lock_wait=lock_wait) as runner, runner.locked():
+        conn = runner.conn
+        applied = _applied_migrations(runner)
+        if not set(ADOPTED) <= applied:
+            raise ZergError(f"schema {env.schema} is not adopted (0001..0011 are not all recorded): "
+                            f"nothing to finish; run `zerg-sql adopt` first")
+        state = _q("inspect").get_legacy_state(conn, schema=env.schema)
+        if not state["has_alembic_version"]:
+            info(f"schema {env.schema}: the cutover is already finished (no alembic_version): nothing to do")
+            return Result("already finished")
+        versions = [r["version_num"] for r in _q("inspect").list_alembic_versions(conn)]
+        # The catalog record loses alembic_version and nothing else (drift stays reported).
+        with runner.backend().transaction(), runner._recording():
+            _q("alembic").drop_alembic_version(conn)
+            internal.log_operation(conn, migration_id=None, operation="adopt-finish", actor=runner.actor,
+                                   detail=f"cutover finished: alembic_version ({', '.join(versions) or 'empty'}) "
+                                          f"dropped; environment {env.name}")
+        info(f"cutover of schema {env.schema} finished: alembic_version ({', '.join(versions) or 'empty'}) dropped; "
+             f"Zerg's `alembic upgrade head` must not run against this schema any more")
+        return Result("finished")
 
 
 def _applied_migrations(runner: Runner) -> set[str]:
@@ -237,20 +275,43 @@ def _match_shape(runner: Runner, applied: set[str]) -> str:
     return match.nearest
 
 
-def _refuse_violations(conn, fold: bool) -> None:
-    violations = _violations(conn, fold)
+def _refuse_violations(conn) -> None:
+    violations = _violations(conn)
     if violations:
         lines = [f"{v['table_name']} id {v['row_ids']}: {v['constraint_name']}"
                  + (f" (value: {v['value']})" if v["value"] is not None else " (NULL)") for v in violations]
-        raise ZergError(f"refusing to adopt: {len(violations)} row(s) would break the new constraints; "
-                        f"nothing was changed. Fix them by hand (docs/adopting-production.md) and re-run:\n  - "
-                        + "\n  - ".join(lines))
+        raise ZergError(f"refusing to adopt: {len(violations)} row(s) hold values no legal writer of the legacy "
+                        f"schema could have stored; nothing was changed. Fix them by hand "
+                        f"(docs/adopting-production.md) and re-run:\n  - " + "\n  - ".join(lines))
 
 
-def _convert_and_record(runner: Runner, info: Callable[[str], None], files: list[str], applied: set[str],
-                        shape: str) -> None:
-    """One transaction: the conversion, a check that nothing outside the schema changed, and
-    the records of 0001..0011 (yoyo's rows, our ledger with checksums, the log)."""
+def _find_fixes(conn, fold: bool) -> list[dict]:
+    """Fill the session's fix list (fixes.sql) and return it; the caller owns the transaction."""
+    q = _q("fixes")
+    q.create_fix_list(conn)
+    q.find_moves(conn)
+    q.find_repairs(conn)
+    (q.find_sent_at_repairs_unfolded if fold else q.find_sent_at_repairs)(conn)
+    return list(q.list_fixes(conn))
+
+
+def fix_line(f: dict) -> str:
+    if f["action"] == "move":
+        return f"move to quarantine: {f['source_table']} {f['row_key']}: {f['reason']}"
+    value = "NULL" if f["new_value"] is None else f["new_value"]
+    return f"repair: {f['source_table']} {f['row_key']} {f['column_name']} := {value} ({f['reason']})"
+
+
+def _fix_summary(fixes: list[dict]) -> str:
+    moved = sum(f["action"] == "move" for f in fixes)
+    return f"{len(fixes) - moved} value(s) repaired, {moved} row(s) moved to _zerg_sql_quarantine"
+
+
+def _convert_and_record(runner: Runner, info: Callable[[str], None], fold: bool, applied: set[str],
+                        shape: str) -> list[dict]:
+    """One transaction: the fixes, the conversion, Alembic's version kept at Zerg's head, a check
+    that nothing outside the schema changed, and the records of 0001..0011 (yoyo's rows, our
+    ledger with checksums, the log)."""
     env, conn = runner.env, runner.conn
     by_id = {m.id: m for m in runner.migrations()}
     runner.ensure_schema()  # our ledger tables (empty until the commit below)
@@ -261,12 +322,18 @@ def _convert_and_record(runner: Runner, info: Callable[[str], None], files: list
     with backend.transaction():
         before = {tuple(r.values()) for r in internal.list_objects_outside(conn, allowed_schemas=allowed)}
         try:
-            for name in files:
-                if name == "convert.sql":
-                    for s in convert_sections():
-                        _run(conn, info, s.label, s.sql)
-                else:
-                    _run(conn, info, name, sql_text(name))
+            fixes = _find_fixes(conn, fold)
+            for f in fixes:
+                info("  " + fix_line(f))
+            _q("fixes").create_quarantine(conn)
+            if fixes:
+                _run(conn, info, f"fixes ({_fix_summary(fixes)})", lambda: _q("fixes").apply_fixes(conn))
+            if fold:
+                _run(conn, info, "fold_created_at.sql", sql_text("fold_created_at.sql"))
+            for s in convert_sections():
+                _run(conn, info, s.label, s.sql)
+            _q("alembic").ensure_alembic_version(conn)
+            _q("alembic").stamp_alembic_head(conn, head=ZERG_ALEMBIC_HEAD)
         except psycopg.Error as e:  # e.g. lock_timeout: an application transaction holds a table
             raise ZergError(f"adopt stopped and was rolled back, schema {env.schema} is unchanged (still "
                             f"legacy): {scrub(str(e)).strip()}") from None
@@ -280,26 +347,38 @@ def _convert_and_record(runner: Runner, info: Callable[[str], None], files: list
                 runner.mark_applied(backend, by_id[mid], started)
         runner.record_catalog()  # the converted schema is what `verify` checks drift against
         internal.log_operation(conn, migration_id=None, operation="adopt", actor=runner.actor,
-                               detail=f"legacy shape {shape} converted in place; recorded "
+                               detail=f"legacy shape {shape} converted in place; {_fix_summary(fixes)}; "
+                                      f"alembic_version kept at {ZERG_ALEMBIC_HEAD}; recorded "
                                       f"{ADOPTED[0]}..{ADOPTED[-1]}; environment {env.name}")
-    info(f"adopted schema {env.schema} in {time.monotonic() - started:.1f} s; recorded {len(ADOPTED)} migrations "
-         f"as applied. Next: `zerg-sql migrate` (applies anything newer), then `zerg-sql verify`")
+    info(f"adopted schema {env.schema} in {time.monotonic() - started:.1f} s; {_fix_summary(fixes)}; recorded "
+         f"{len(ADOPTED)} migrations as applied; alembic_version kept at Zerg's head {ZERG_ALEMBIC_HEAD} until "
+         f"`zerg-sql adopt --finish`. Next: `zerg-sql migrate` (applies anything newer), then `zerg-sql verify`")
+    return fixes
 
 
-def _violations(conn, fold: bool) -> list[dict]:
+def _violations(conn) -> list[dict]:
     q = _q("checks")
     found = []
-    for query in (q.list_unknown_values, q.list_missing_values, q.list_orphans, q.list_duplicates,
-                  q.list_invalid_json, q.list_messages_without_any_time if fold else q.list_messages_without_sent_at):
+    for query in (q.list_unknown_values, q.list_duplicates, q.list_invalid_json):
         found += list(query(conn))
     return found
 
 
+def _alembic_versions(conn, state: dict) -> list[str]:
+    """The legacy Alembic revision(s); refuses anything but Zerg's head (or no table at all)."""
+    versions = [r["version_num"] for r in _q("inspect").list_alembic_versions(conn)] if state["has_alembic_version"] else []
+    if set(versions) - {ZERG_ALEMBIC_HEAD}:
+        raise ZergError(f"refusing to adopt: alembic_version holds {', '.join(versions)}, not Zerg's head "
+                        f"{ZERG_ALEMBIC_HEAD} that this zerg-sql converts from; nothing was changed. Bring the "
+                        f"database to that revision with Zerg's own `alembic upgrade` first")
+    return versions
+
+
 def _notes(conn, state: dict, fold: bool) -> list[str]:
     notes = []
-    if state["has_alembic_version"]:
-        versions = [r["version_num"] for r in _q("inspect").list_alembic_versions(conn)]
-        notes.append(f"alembic_version ({', '.join(versions) or 'empty'}) will be dropped: Alembic no longer manages this schema")
+    versions = _alembic_versions(conn, state)
+    notes.append(f"alembic_version ({', '.join(versions) or 'absent'}) will hold Zerg's head {ZERG_ALEMBIC_HEAD} "
+                 f"until `zerg-sql adopt --finish`, so the old app's `alembic upgrade head` does nothing")
     if fold:
         c = _q("checks").count_created_at_folds(conn)
         notes.append(f"thread_messages.created_at (migration-built only) will be dropped: {c['filled']} sent_at filled "
@@ -311,13 +390,14 @@ def _notes(conn, state: dict, fold: bool) -> list[str]:
     return notes
 
 
-def _run(conn, info: Callable[[str], None], label: str, sql: str) -> None:
+def _run(conn, info: Callable[[str], None], label: str, sql: str | Callable[[], object]) -> None:
     t = time.monotonic()
-    conn.execute(sql)
+    sql() if callable(sql) else conn.execute(sql)
     info(f"  {label}: {time.monotonic() - t:.2f} s")
 
 
-def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], rows: list[dict], stmt_timeout: str) -> None:
+def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], rows: list[dict], stmt_timeout: str,
+                fixes: list[dict]) -> None:
     total = max((r["lock_held_s"] for r in rows), default=0)
     out(f"-- adopt plan for schema {env.schema}: ONE transaction (lock_timeout={env.lock_timeout}, "
         f"statement_timeout={stmt_timeout} per statement), then 0001..0011 recorded as applied.")
@@ -328,10 +408,15 @@ def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], 
     for r in rows:
         n = "?" if r["rows"] is None else str(r["rows"])  # never analyzed
         out(f"-- {r['table']:<32}{_mb(r['bytes']):>12}{n:>12}{r['rewrite_s']:>9.1f}s{r['lock_held_s']:>9.1f}s")
+    out(f"-- Fixes (sql/adopt/fixes.sql): {_fix_summary(fixes)}" + (":" if fixes else "."))
+    for f in fixes:
+        out("--   " + fix_line(f))
     for name in files:
         out(f"\n-- ===== sql/adopt/{name} " + "=" * 40)
         out(sql_text(name).rstrip())
-    out("\n-- ===== then, in the same transaction: _yoyo_migration, _yoyo_log, _zerg_sql_migrations (with "
+    out(f"\n-- ===== alembic.sql runs ensure_alembic_version and stamp_alembic_head ({ZERG_ALEMBIC_HEAD}); "
+        f"fixes.sql runs create_quarantine and, with fixes, apply_fixes")
+    out("-- ===== then, in the same transaction: _yoyo_migration, _yoyo_log, _zerg_sql_migrations (with "
         "checksums) and _zerg_sql_log record " + ", ".join(ADOPTED))
 
 

@@ -2199,6 +2199,10 @@ class ListTraceAnomaliesRow(TypedDict):
     source: str | None
     source_id: int | None
     message: str | None
+    phase: str | None
+    status: str | None
+    duration_ms: int | None
+    error: str | None
 
 class ListTraceCoverageEventsRow(TypedDict):
     event_type: str

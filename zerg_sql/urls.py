@@ -29,7 +29,8 @@ def scrub(text: str) -> str:
     # A password we were never told about, inside any URL in the text.
     text = re.sub(r"(postgres(?:ql)?(?:\+\w+)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
     # key=value DSNs; stop at quotes, & and whitespace so JSON and URLs around it stay intact.
-    return re.sub(r"(password\s*=\s*)('[^']*'|[^\s'\"&]+)", r"\1***", text, flags=re.I)
+    # A value the database already redacted stays as it is (the dashboards show [REDACTED]).
+    return re.sub(r"(password\s*=\s*)(?!\[REDACTED\])('[^']*'|[^\s'\"&]+)", r"\1***", text, flags=re.I)
 
 
 def mask_url(url: str) -> str:

@@ -64,3 +64,26 @@ VACUUM (ANALYZE) agent_run_events;
 -- name: bench_data_now()$
 -- The dataset's "now": when its newest run was created (time windows of both sides end there).
 SELECT max(created_at) FROM agent_runs;
+
+-- name: bench_adopt_take_legacy()#
+-- The adopt bench's copy of a dataset: its legacy schema (Zerg's create_all shape, the same
+-- rows) becomes schema zerg, where adopt expects it; our converted copy goes.
+DROP SCHEMA zerg CASCADE;
+ALTER SCHEMA legacy RENAME TO zerg;
+COMMENT ON SCHEMA zerg IS NULL;
+ANALYZE;
+
+-- name: bench_adopt_sample_run_ids(n)
+-- Run ids the app-like reader asks for while adopt runs.
+SELECT id FROM agent_runs ORDER BY random() LIMIT :n::int;
+
+-- name: bench_adopt_read_run(run_id)^
+-- The app-like reader: one run by id, as Zerg's GET /runs/{id} reads it.
+SELECT id, status, started_at FROM agent_runs WHERE id = :run_id::bigint;
+
+-- name: bench_adopt_legacy_rows()
+-- Rows per table of the legacy copy (pg_class estimates after ANALYZE).
+SELECT c.relname AS table_name, c.reltuples::bigint AS rows, pg_total_relation_size(c.oid) AS bytes
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'zerg' AND c.relkind = 'r' AND c.reltuples > 0
+ORDER BY pg_total_relation_size(c.oid) DESC;

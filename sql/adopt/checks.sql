@@ -1,7 +1,10 @@
--- adopt, step "check": every row of the legacy schema that one of our constraints would
--- reject, as (table_name, constraint_name, row_ids, value) rows. adopt runs them all before it
--- changes anything and refuses while any returns a row: it never deletes or rewrites data to
--- make it fit (docs/adopting-production.md says how to fix each kind by hand).
+-- adopt, step "check": every row of the legacy schema holding a value that no legal writer
+-- could have stored and that one of our constraints would reject, as (table_name,
+-- constraint_name, row_ids, value) rows: an enum name Zerg does not have, a json value jsonb
+-- rejects, a duplicate under a key the legacy schema enforced too. adopt runs them all before
+-- it changes anything and refuses while any returns a row (docs/adopting-production.md says
+-- how to fix each kind by hand). What a legal writer could leave (NULLs, orphans, the
+-- duplicates the legacy keys let through) is fixed instead: fixes.sql.
 -- Run by hand with psql after `SET search_path TO zerg;` (each query is plain SQL).
 -- The constraints are those of migrations 0002..0011; the enum mapping is the one convert.sql
 -- applies (docs/schema-notes.md "Legacy stored values").
@@ -84,188 +87,10 @@ SELECT 'llm_audit_log', 'llm_audit_log_phase_check', id::text, phase::text
 FROM llm_audit_log WHERE phase NOT IN ('initial', 'tool_iteration', 'synthesis')
 ORDER BY 1, 2, 3;
 
--- name: list_missing_values()
--- Rows with NULL in a column that becomes NOT NULL (thread_messages.sent_at: see below).
-SELECT 'users' AS table_name, 'users.created_at NOT NULL' AS constraint_name, id::text AS row_ids, NULL::text AS value FROM users WHERE created_at IS NULL
-UNION ALL
-SELECT 'users', 'users.updated_at NOT NULL', id::text, NULL::text FROM users WHERE updated_at IS NULL
-UNION ALL
-SELECT 'agents', 'agents.status NOT NULL', id::text, NULL::text FROM agents WHERE status IS NULL
-UNION ALL
-SELECT 'agents', 'agents.created_at NOT NULL', id::text, NULL::text FROM agents WHERE created_at IS NULL
-UNION ALL
-SELECT 'agents', 'agents.updated_at NOT NULL', id::text, NULL::text FROM agents WHERE updated_at IS NULL
-UNION ALL
-SELECT 'agent_messages', 'agent_messages.agent_id NOT NULL', id::text, NULL::text FROM agent_messages WHERE agent_id IS NULL
-UNION ALL
-SELECT 'agent_messages', 'agent_messages.timestamp NOT NULL', id::text, NULL::text FROM agent_messages WHERE "timestamp" IS NULL
-UNION ALL
-SELECT 'agent_threads', 'agent_threads.agent_id NOT NULL', id::text, NULL::text FROM agent_threads WHERE agent_id IS NULL
-UNION ALL
-SELECT 'agent_threads', 'agent_threads.active NOT NULL', id::text, NULL::text FROM agent_threads WHERE active IS NULL
-UNION ALL
-SELECT 'agent_threads', 'agent_threads.created_at NOT NULL', id::text, NULL::text FROM agent_threads WHERE created_at IS NULL
-UNION ALL
-SELECT 'agent_threads', 'agent_threads.updated_at NOT NULL', id::text, NULL::text FROM agent_threads WHERE updated_at IS NULL
-UNION ALL
-SELECT 'thread_messages', 'thread_messages.thread_id NOT NULL', id::text, NULL::text FROM thread_messages WHERE thread_id IS NULL
-UNION ALL
-SELECT 'triggers', 'triggers.created_at NOT NULL', id::text, NULL::text FROM triggers WHERE created_at IS NULL
-UNION ALL
-SELECT 'agent_runs', 'agent_runs.created_at NOT NULL', id::text, NULL::text FROM agent_runs WHERE created_at IS NULL
-UNION ALL
-SELECT 'agent_runs', 'agent_runs.updated_at NOT NULL', id::text, NULL::text FROM agent_runs WHERE updated_at IS NULL
-UNION ALL
-SELECT 'connectors', 'connectors.created_at NOT NULL', id::text, NULL::text FROM connectors WHERE created_at IS NULL
-UNION ALL
-SELECT 'connectors', 'connectors.updated_at NOT NULL', id::text, NULL::text FROM connectors WHERE updated_at IS NULL
-UNION ALL
-SELECT 'workflows', 'workflows.created_at NOT NULL', id::text, NULL::text FROM workflows WHERE created_at IS NULL
-UNION ALL
-SELECT 'workflows', 'workflows.updated_at NOT NULL', id::text, NULL::text FROM workflows WHERE updated_at IS NULL
-UNION ALL
-SELECT 'workflow_templates', 'workflow_templates.created_at NOT NULL', id::text, NULL::text FROM workflow_templates WHERE created_at IS NULL
-UNION ALL
-SELECT 'workflow_templates', 'workflow_templates.updated_at NOT NULL', id::text, NULL::text FROM workflow_templates WHERE updated_at IS NULL
-UNION ALL
-SELECT 'workflow_executions', 'workflow_executions.created_at NOT NULL', id::text, NULL::text FROM workflow_executions WHERE created_at IS NULL
-UNION ALL
-SELECT 'workflow_executions', 'workflow_executions.updated_at NOT NULL', id::text, NULL::text FROM workflow_executions WHERE updated_at IS NULL
-UNION ALL
-SELECT 'node_execution_states', 'node_execution_states.created_at NOT NULL', id::text, NULL::text FROM node_execution_states WHERE created_at IS NULL
-UNION ALL
-SELECT 'node_execution_states', 'node_execution_states.updated_at NOT NULL', id::text, NULL::text FROM node_execution_states WHERE updated_at IS NULL
-UNION ALL
-SELECT 'llm_audit_log', 'llm_audit_log.created_at NOT NULL', id::text, NULL::text FROM llm_audit_log WHERE created_at IS NULL
-UNION ALL
-SELECT 'waitlist_entries', 'waitlist_entries.created_at NOT NULL', id::text, NULL::text FROM waitlist_entries WHERE created_at IS NULL
-ORDER BY 1, 2, 3;
-
--- name: list_orphans()
--- Rows whose reference has no parent row: each foreign key is re-created and validated.
-SELECT 'agents' AS table_name, 'agents_owner_id_fkey' AS constraint_name, c.id::text AS row_ids, c.owner_id::text AS value
-FROM agents AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'agent_messages', 'agent_messages_agent_id_fkey', c.id::text, c.agent_id::text
-FROM agent_messages AS c WHERE c.agent_id IS NOT NULL AND NOT EXISTS (SELECT FROM agents AS p WHERE p.id = c.agent_id)
-UNION ALL
-SELECT 'agent_threads', 'agent_threads_agent_id_fkey', c.id::text, c.agent_id::text
-FROM agent_threads AS c WHERE c.agent_id IS NOT NULL AND NOT EXISTS (SELECT FROM agents AS p WHERE p.id = c.agent_id)
-UNION ALL
-SELECT 'thread_messages', 'thread_messages_parent_id_fkey', c.id::text, c.parent_id::text
-FROM thread_messages AS c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT FROM thread_messages AS p WHERE p.id = c.parent_id)
-UNION ALL
-SELECT 'thread_messages', 'thread_messages_thread_id_fkey', c.id::text, c.thread_id::text
-FROM thread_messages AS c WHERE c.thread_id IS NOT NULL AND NOT EXISTS (SELECT FROM agent_threads AS p WHERE p.id = c.thread_id)
-UNION ALL
-SELECT 'triggers', 'triggers_agent_id_fkey', c.id::text, c.agent_id::text
-FROM triggers AS c WHERE c.agent_id IS NOT NULL AND NOT EXISTS (SELECT FROM agents AS p WHERE p.id = c.agent_id)
-UNION ALL
-SELECT 'agent_runs', 'agent_runs_agent_id_fkey', c.id::text, c.agent_id::text
-FROM agent_runs AS c WHERE c.agent_id IS NOT NULL AND NOT EXISTS (SELECT FROM agents AS p WHERE p.id = c.agent_id)
-UNION ALL
-SELECT 'agent_runs', 'agent_runs_continuation_of_run_id_fkey', c.id::text, c.continuation_of_run_id::text
-FROM agent_runs AS c WHERE c.continuation_of_run_id IS NOT NULL AND NOT EXISTS (SELECT FROM agent_runs AS p WHERE p.id = c.continuation_of_run_id)
-UNION ALL
-SELECT 'agent_runs', 'agent_runs_thread_id_fkey', c.id::text, c.thread_id::text
-FROM agent_runs AS c WHERE c.thread_id IS NOT NULL AND NOT EXISTS (SELECT FROM agent_threads AS p WHERE p.id = c.thread_id)
-UNION ALL
-SELECT 'agent_run_events', 'agent_run_events_run_id_fkey', c.id::text, c.run_id::text
-FROM agent_run_events AS c WHERE c.run_id IS NOT NULL AND NOT EXISTS (SELECT FROM agent_runs AS p WHERE p.id = c.run_id)
-UNION ALL
-SELECT 'worker_jobs', 'worker_jobs_owner_id_fkey', c.id::text, c.owner_id::text
-FROM worker_jobs AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'worker_jobs', 'worker_jobs_supervisor_run_id_fkey', c.id::text, c.supervisor_run_id::text
-FROM worker_jobs AS c WHERE c.supervisor_run_id IS NOT NULL AND NOT EXISTS (SELECT FROM agent_runs AS p WHERE p.id = c.supervisor_run_id)
-UNION ALL
-SELECT 'worker_barriers', 'worker_barriers_run_id_fkey', c.id::text, c.run_id::text
-FROM worker_barriers AS c WHERE c.run_id IS NOT NULL AND NOT EXISTS (SELECT FROM agent_runs AS p WHERE p.id = c.run_id)
-UNION ALL
-SELECT 'barrier_jobs', 'barrier_jobs_barrier_id_fkey', c.id::text, c.barrier_id::text
-FROM barrier_jobs AS c WHERE c.barrier_id IS NOT NULL AND NOT EXISTS (SELECT FROM worker_barriers AS p WHERE p.id = c.barrier_id)
-UNION ALL
-SELECT 'barrier_jobs', 'barrier_jobs_job_id_fkey', c.id::text, c.job_id::text
-FROM barrier_jobs AS c WHERE c.job_id IS NOT NULL AND NOT EXISTS (SELECT FROM worker_jobs AS p WHERE p.id = c.job_id)
-UNION ALL
-SELECT 'runners', 'runners_owner_id_fkey', c.id::text, c.owner_id::text
-FROM runners AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'runner_enroll_tokens', 'runner_enroll_tokens_owner_id_fkey', c.id::text, c.owner_id::text
-FROM runner_enroll_tokens AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'runner_jobs', 'runner_jobs_owner_id_fkey', c.id::text, c.owner_id::text
-FROM runner_jobs AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'runner_jobs', 'runner_jobs_runner_id_fkey', c.id::text, c.runner_id::text
-FROM runner_jobs AS c WHERE c.runner_id IS NOT NULL AND NOT EXISTS (SELECT FROM runners AS p WHERE p.id = c.runner_id)
-UNION ALL
-SELECT 'connectors', 'connectors_owner_id_fkey', c.id::text, c.owner_id::text
-FROM connectors AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'connector_credentials', 'connector_credentials_agent_id_fkey', c.id::text, c.agent_id::text
-FROM connector_credentials AS c WHERE c.agent_id IS NOT NULL AND NOT EXISTS (SELECT FROM agents AS p WHERE p.id = c.agent_id)
-UNION ALL
-SELECT 'account_connector_credentials', 'account_connector_credentials_owner_id_fkey', c.id::text, c.owner_id::text
-FROM account_connector_credentials AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'workflows', 'workflows_owner_id_fkey', c.id::text, c.owner_id::text
-FROM workflows AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'workflow_templates', 'workflow_templates_created_by_fkey', c.id::text, c.created_by::text
-FROM workflow_templates AS c WHERE c.created_by IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.created_by)
-UNION ALL
-SELECT 'workflow_executions', 'workflow_executions_workflow_id_fkey', c.id::text, c.workflow_id::text
-FROM workflow_executions AS c WHERE c.workflow_id IS NOT NULL AND NOT EXISTS (SELECT FROM workflows AS p WHERE p.id = c.workflow_id)
-UNION ALL
-SELECT 'node_execution_states', 'node_execution_states_workflow_execution_id_fkey', c.id::text, c.workflow_execution_id::text
-FROM node_execution_states AS c WHERE c.workflow_execution_id IS NOT NULL AND NOT EXISTS (SELECT FROM workflow_executions AS p WHERE p.id = c.workflow_execution_id)
-UNION ALL
-SELECT 'canvas_layouts', 'canvas_layouts_user_id_fkey', c.id::text, c.user_id::text
-FROM canvas_layouts AS c WHERE c.user_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.user_id)
-UNION ALL
-SELECT 'canvas_layouts', 'canvas_layouts_workflow_id_fkey', c.id::text, c.workflow_id::text
-FROM canvas_layouts AS c WHERE c.workflow_id IS NOT NULL AND NOT EXISTS (SELECT FROM workflows AS p WHERE p.id = c.workflow_id)
-UNION ALL
-SELECT 'knowledge_sources', 'knowledge_sources_owner_id_fkey', c.id::text, c.owner_id::text
-FROM knowledge_sources AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'knowledge_documents', 'knowledge_documents_owner_id_fkey', c.id::text, c.owner_id::text
-FROM knowledge_documents AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'knowledge_documents', 'knowledge_documents_source_id_fkey', c.id::text, c.source_id::text
-FROM knowledge_documents AS c WHERE c.source_id IS NOT NULL AND NOT EXISTS (SELECT FROM knowledge_sources AS p WHERE p.id = c.source_id)
-UNION ALL
-SELECT 'agent_memory_kv', 'agent_memory_kv_user_id_fkey', c.user_id || '/' || key, c.user_id::text
-FROM agent_memory_kv AS c WHERE c.user_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.user_id)
-UNION ALL
-SELECT 'memory_files', 'memory_files_owner_id_fkey', c.id::text, c.owner_id::text
-FROM memory_files AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'memory_embeddings', 'memory_embeddings_memory_file_id_fkey', c.id::text, c.memory_file_id::text
-FROM memory_embeddings AS c WHERE c.memory_file_id IS NOT NULL AND NOT EXISTS (SELECT FROM memory_files AS p WHERE p.id = c.memory_file_id)
-UNION ALL
-SELECT 'memory_embeddings', 'memory_embeddings_owner_id_fkey', c.id::text, c.owner_id::text
-FROM memory_embeddings AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'sync_operations', 'sync_operations_user_id_fkey', c.id::text, c.user_id::text
-FROM sync_operations AS c WHERE c.user_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.user_id)
-UNION ALL
-SELECT 'user_tasks', 'user_tasks_user_id_fkey', c.id::text, c.user_id::text
-FROM user_tasks AS c WHERE c.user_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.user_id)
-UNION ALL
-SELECT 'llm_audit_log', 'llm_audit_log_owner_id_fkey', c.id::text, c.owner_id::text
-FROM llm_audit_log AS c WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT FROM users AS p WHERE p.id = c.owner_id)
-UNION ALL
-SELECT 'llm_audit_log', 'llm_audit_log_run_id_fkey', c.id::text, c.run_id::text
-FROM llm_audit_log AS c WHERE c.run_id IS NOT NULL AND NOT EXISTS (SELECT FROM agent_runs AS p WHERE p.id = c.run_id)
-UNION ALL
-SELECT 'llm_audit_log', 'llm_audit_log_thread_id_fkey', c.id::text, c.thread_id::text
-FROM llm_audit_log AS c WHERE c.thread_id IS NOT NULL AND NOT EXISTS (SELECT FROM agent_threads AS p WHERE p.id = c.thread_id)
-ORDER BY 1, 2, 3;
-
 -- name: list_duplicates()
--- Groups of rows that share a key of a unique constraint or unique index of our schema.
+-- Groups of rows that share a key of a unique constraint or unique index of our schema that the
+-- legacy shapes enforce as well (the other two keys: fixes.sql), and the case-insensitive one
+-- of users, which a person must settle.
 -- Addresses are unique whatever their case (users_email_lower_key): list every spelling.
 SELECT 'users' AS table_name, 'users_email_lower_key' AS constraint_name, string_agg(id::text, ', ' ORDER BY id) AS row_ids, string_agg(email::text, ', ' ORDER BY id) AS value
 FROM users WHERE email IS NOT NULL
@@ -274,10 +99,6 @@ UNION ALL
 SELECT 'triggers', 'triggers_secret_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', secret::text)
 FROM triggers WHERE secret IS NOT NULL
 GROUP BY secret HAVING count(*) > 1
-UNION ALL
-SELECT 'agent_runs', 'agent_runs_continuation_of_run_id_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', continuation_of_run_id::text)
-FROM agent_runs WHERE continuation_of_run_id IS NOT NULL
-GROUP BY continuation_of_run_id HAVING count(*) > 1
 UNION ALL
 SELECT 'worker_jobs', 'worker_jobs_supervisor_run_id_tool_call_id_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', supervisor_run_id::text, tool_call_id::text)
 FROM worker_jobs WHERE supervisor_run_id IS NOT NULL AND tool_call_id IS NOT NULL
@@ -314,10 +135,6 @@ UNION ALL
 SELECT 'workflows', 'workflows_owner_id_name_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', owner_id::text, name::text)
 FROM workflows WHERE owner_id IS NOT NULL AND name IS NOT NULL AND is_active
 GROUP BY owner_id, name HAVING count(*) > 1
-UNION ALL
-SELECT 'canvas_layouts', 'canvas_layouts_user_id_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', user_id::text)
-FROM canvas_layouts WHERE user_id IS NOT NULL AND workflow_id IS NULL
-GROUP BY user_id HAVING count(*) > 1
 UNION ALL
 SELECT 'canvas_layouts', 'canvas_layouts_user_id_workflow_id_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', user_id::text, workflow_id::text)
 FROM canvas_layouts WHERE user_id IS NOT NULL AND workflow_id IS NOT NULL
@@ -430,20 +247,6 @@ UNION ALL
 SELECT 'sync_operations', 'sync_operations.body jsonb', id::text, left(body::text, 200)
 FROM sync_operations WHERE body::text ~ '(^|[^\\])(\\\\)*\\u0000'
 ORDER BY 1, 2, 3;
-
--- name: list_messages_without_sent_at()
--- create_all shape: messages with no sent_at (it becomes NOT NULL; nothing to fill it from).
-SELECT 'thread_messages' AS table_name, 'thread_messages.sent_at NOT NULL' AS constraint_name,
-       id::text AS row_ids, NULL::text AS value
-FROM thread_messages WHERE sent_at IS NULL
-ORDER BY id;
-
--- name: list_messages_without_any_time()
--- Migration-built shape: messages with neither sent_at nor the extra created_at to fill it from.
-SELECT 'thread_messages' AS table_name, 'thread_messages.sent_at NOT NULL' AS constraint_name,
-       id::text AS row_ids, NULL::text AS value
-FROM thread_messages WHERE sent_at IS NULL AND created_at IS NULL
-ORDER BY id;
 
 -- name: count_created_at_folds()^
 -- Migration-built shape: how many sent_at get filled from created_at, and how many created_at

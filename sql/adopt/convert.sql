@@ -2,14 +2,16 @@
 -- with the migration-built variants) into exactly what migrations 0001..0011 build, in place.
 --
 -- How it runs (zerg_sql/adopt.py): after the catalog matched a known legacy shape and every
--- query of checks.sql came back empty; in ONE transaction together with fold_created_at.sql
--- (migration-built databases only, first) and the records of 0001..0011 in yoyo's table and
+-- query of checks.sql came back empty; in ONE transaction together with the fixes of
+-- fixes.sql and fold_created_at.sql (migration-built databases only), both first, then
+-- alembic.sql, and the records of 0001..0011 in yoyo's table and
 -- our ledger; search_path = the target schema alone (names are unqualified); lock_timeout of
 -- the environment, so it gives up instead of queueing behind the application. A crash or
 -- kill -9 at any point rolls everything back: the schema is either fully legacy or adopted.
 --
--- The rule: it never deletes or rewrites data to make it fit. Every value is kept as it is,
--- except the conversions the new types define:
+-- The rule: it never deletes or rewrites data to make it fit (the legal rows our constraints
+-- reject were repaired or moved by fixes.sql before). Every value is kept as it is, except
+-- the conversions the new types define:
 --   * naive `timestamp` values are UTC wall-clock (Zerg's sessions ran in UTC): AT TIME ZONE
 --     'UTC' makes them the same instant as timestamptz;
 --   * json -> jsonb (same documents; jsonb normalises whitespace and key order, and keeps the
@@ -38,9 +40,8 @@ BEGIN
 END
 $$;
 
--- Legacy objects that are not part of our schema:
--- Alembic's version table (its one row names the legacy head; adopt prints it before).
-DROP TABLE alembic_version;
+-- Legacy objects that are not part of our schema (alembic_version stays until the cutover
+-- is finished: sql/adopt/alembic.sql):
 -- The connectors trigger of migration-built databases; set_updated_at replaces it below.
 -- Its function public.update_updated_at_column() is NOT dropped: public is not ours (adopt
 -- reports it for the owner of public to decide).

@@ -54,3 +54,56 @@ BEGIN
     RETURN level;
 END
 $$;
+
+-- Tool-call arguments, redacted, as json (never as text): every shape of tool call Zerg
+-- stores (docs/dashboards.md, "Tool-call arguments"). A string is parsed when it is JSON
+-- (OpenAI's function.arguments, a LangChain args string) and redacted as text when it is
+-- not (a call cut off mid-stream). Redacting the string's text form instead would miss a
+-- secret: its quotes come escaped (\"apikey\": \"...\"), which redact_secrets does not match.
+CREATE OR REPLACE FUNCTION redact_tool_args(args jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+    cut text;
+BEGIN
+    IF jsonb_typeof(args) = 'string' THEN
+        BEGIN
+            RETURN redact_json((args #>> '{}')::jsonb);
+        EXCEPTION WHEN invalid_text_representation OR untranslatable_character THEN
+            -- Cut off inside a quoted value ("password": "hunt): close the quote so that
+            -- redact_secrets' quoted-value pattern takes the secret, then drop the quote if
+            -- it is still there.
+            cut := redact_secrets((args #>> '{}') || '"');
+            RETURN to_jsonb(CASE WHEN right(cut, 1) = '"' THEN left(cut, -1) ELSE cut END);
+        END;
+    END IF;
+    RETURN redact_json(args);
+END
+$$;
+
+-- A json value redacted key by key: the value of a key that names a credential becomes
+-- "[REDACTED]" (password, secret, token, api_key / apikey / api-key, authorization,
+-- credential(s), cookie, private_key, access_key, secret_key; any case, after any prefix
+-- ending in _ or -, so access_token and x-api-key count and max_tokens does not); every
+-- other string passes redact_secrets; numbers, booleans and nulls stay.
+CREATE OR REPLACE FUNCTION redact_json(value jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+    RETURN CASE jsonb_typeof(value)
+        WHEN 'object' THEN (
+            SELECT coalesce(jsonb_object_agg(e.key, CASE
+                       WHEN e.key ~* '^(.*[_-])?(password|passwd|secret([_-]?key)?|token|api[_-]?key|authorization|credentials?|cookie|private[_-]?key|access[_-]?key)$'
+                       THEN to_jsonb('[REDACTED]'::text)
+                       ELSE redact_json(e.value) END), '{}'::jsonb)
+            FROM jsonb_each(value) AS e)
+        WHEN 'array' THEN (
+            SELECT coalesce(jsonb_agg(redact_json(a.item) ORDER BY a.n), '[]'::jsonb)
+            FROM jsonb_array_elements(value) WITH ORDINALITY AS a(item, n))
+        WHEN 'string' THEN to_jsonb(redact_secrets(value #>> '{}'))
+        ELSE value
+    END;
+END
+$$;

@@ -7,7 +7,7 @@
 -- high = run or worker errors > high_errors (10); some = either > some_errors (5);
 -- all_runners_offline = runners exist and none is online. unhealthy = high AND all
 -- offline; degraded = high OR all offline OR some; else healthy (no runners = healthy).
--- Errors are failed runs / workers CREATED in (as_of - window_minutes, as_of], as in Zerg.
+-- Errors are failed runs / workers CREATED in [as_of - window_minutes, as_of], as in Zerg (created_at >= since).
 -- "workers" in Zerg's response were runners: here they are called runners.
 CREATE OR REPLACE FUNCTION reliability_health(
     high_errors int DEFAULT 10, some_errors int DEFAULT 5, window_minutes int DEFAULT 60,
@@ -34,9 +34,9 @@ FROM (
     FROM (
         SELECT w.at,
                (SELECT count(*) FROM agent_runs AS r
-                WHERE r.status = 'failed' AND r.created_at > w.since AND r.created_at <= w.at) AS run_errors,
+                WHERE r.status = 'failed' AND r.created_at >= w.since AND r.created_at <= w.at) AS run_errors,
                (SELECT count(*) FROM worker_jobs AS j
-                WHERE j.status = 'failed' AND j.created_at > w.since AND j.created_at <= w.at) AS worker_errors
+                WHERE j.status = 'failed' AND j.created_at >= w.since AND j.created_at <= w.at) AS worker_errors
         FROM (SELECT coalesce(as_of, now()) AS at,
                      coalesce(as_of, now())
                          - make_interval(mins => dashboard_arg(window_minutes, 1, 10080, 'window_minutes')) AS since
@@ -52,7 +52,7 @@ FROM (
 ) AS h;
 END;
 
--- Failed runs and workers created in (as_of - hours, as_of] (§3.4): the latest max_rows of
+-- Failed runs and workers created in [as_of - hours, as_of] (§3.4): the latest max_rows of
 -- each source, newest first, with total = the TRUE number of failures of that source in
 -- the window (Zerg reported the length of its limited list). Texts redacted (error 200,
 -- task 100 characters). hours 1..168, max_rows 1..200.
@@ -69,18 +69,18 @@ WITH w AS (
 )
 (SELECT 'run' AS source, r.id, r.created_at, left(redact_secrets(r.error), 200), NULL::text, r.trace_id,
         (SELECT count(*) FROM agent_runs AS c, w
-         WHERE c.status = 'failed' AND c.created_at > w.since AND c.created_at <= w.at)
+         WHERE c.status = 'failed' AND c.created_at >= w.since AND c.created_at <= w.at)
  FROM agent_runs AS r, w
- WHERE r.status = 'failed' AND r.created_at > w.since AND r.created_at <= w.at
+ WHERE r.status = 'failed' AND r.created_at >= w.since AND r.created_at <= w.at
  ORDER BY r.created_at DESC, r.id DESC
  LIMIT dashboard_arg(max_rows, 1, 200, 'max_rows'))
 UNION ALL
 (SELECT 'worker' AS source, j.id, j.created_at, left(redact_secrets(j.error), 200),
         left(redact_secrets(j.task), 100), j.trace_id,
         (SELECT count(*) FROM worker_jobs AS c, w
-         WHERE c.status = 'failed' AND c.created_at > w.since AND c.created_at <= w.at)
+         WHERE c.status = 'failed' AND c.created_at >= w.since AND c.created_at <= w.at)
  FROM worker_jobs AS j, w
- WHERE j.status = 'failed' AND j.created_at > w.since AND j.created_at <= w.at
+ WHERE j.status = 'failed' AND j.created_at >= w.since AND j.created_at <= w.at
  ORDER BY j.created_at DESC, j.id DESC
  LIMIT dashboard_arg(max_rows, 1, 200, 'max_rows'));
 END;
@@ -111,28 +111,28 @@ WITH w AS (
            min(r.created_at) AS first_seen, max(r.created_at) AS last_seen
     FROM agent_runs AS r
     WHERE r.status = 'failed' AND r.error_signature IS NOT NULL
-      AND r.created_at > (SELECT since FROM w) AND r.created_at <= (SELECT at FROM w)
+      AND r.created_at >= (SELECT since FROM w) AND r.created_at <= (SELECT at FROM w)
     GROUP BY r.error_signature
     UNION ALL
     SELECT 'run' AS source, error_signature(r.error) AS signature, count(*) AS n,
            min(r.created_at) AS first_seen, max(r.created_at) AS last_seen
     FROM agent_runs AS r
     WHERE r.status = 'failed' AND r.error_signature IS NULL
-      AND r.created_at > (SELECT since FROM w) AND r.created_at <= (SELECT at FROM w)
+      AND r.created_at >= (SELECT since FROM w) AND r.created_at <= (SELECT at FROM w)
     GROUP BY error_signature(r.error)
     UNION ALL
     SELECT 'worker' AS source, j.error_signature AS signature, count(*) AS n,
            min(j.created_at) AS first_seen, max(j.created_at) AS last_seen
     FROM worker_jobs AS j
     WHERE j.status = 'failed' AND j.error_signature IS NOT NULL
-      AND j.created_at > (SELECT since FROM w) AND j.created_at <= (SELECT at FROM w)
+      AND j.created_at >= (SELECT since FROM w) AND j.created_at <= (SELECT at FROM w)
     GROUP BY j.error_signature
     UNION ALL
     SELECT 'worker' AS source, error_signature(j.error) AS signature, count(*) AS n,
            min(j.created_at) AS first_seen, max(j.created_at) AS last_seen
     FROM worker_jobs AS j
     WHERE j.status = 'failed' AND j.error_signature IS NULL
-      AND j.created_at > (SELECT since FROM w) AND j.created_at <= (SELECT at FROM w)
+      AND j.created_at >= (SELECT since FROM w) AND j.created_at <= (SELECT at FROM w)
     GROUP BY error_signature(j.error)
 ), g AS (
     SELECT f.source, f.signature, sum(f.n)::bigint AS occurrences, min(f.first_seen) AS first_seen,
@@ -162,7 +162,7 @@ LEFT JOIN LATERAL (
 ORDER BY g.occurrences DESC, g.last_seen DESC, g.source, g.signature;
 END;
 
--- Run durations (§3.5) of EVERY run created in (as_of - hours, as_of] with a duration, all
+-- Run durations (§3.5) of EVERY run created in [as_of - hours, as_of] with a duration, all
 -- statuses (Zerg read at most 10,000 rows and indexed a sorted list). percentile_cont
 -- interpolates: p50/p95/p99 of durations d1 <= ... <= dn is the value at position
 -- 1 + p*(n-1). p99 is NULL below 100 runs, as in Zerg. One row for all runs
@@ -187,7 +187,7 @@ SELECT CASE WHEN grouping(r.model) = 0 THEN 'model'
        CASE WHEN count(*) >= 100 THEN percentile_cont(0.99) WITHIN GROUP (ORDER BY r.duration_ms) END,
        max(r.duration_ms), avg(r.duration_ms)::float8
 FROM agent_runs AS r, w
-WHERE r.created_at > w.since AND r.created_at <= w.at AND r.duration_ms IS NOT NULL
+WHERE r.created_at >= w.since AND r.created_at <= w.at AND r.duration_ms IS NOT NULL
 GROUP BY GROUPING SETS ((), (r.model), (r.trigger))
 ORDER BY CASE WHEN grouping(r.model) = 0 THEN 2 WHEN grouping(r.trigger) = 0 THEN 3 ELSE 1 END,
          count(*) DESC, key;

@@ -95,8 +95,9 @@ FROM worker_jobs AS w
 WHERE w.trace_id = trace AND w.started_at IS NOT NULL
 UNION ALL
 SELECT w.finished_at, 5, 'worker' AS source, w.id, 'worker.' || w.status, w.status = 'failed',
-       (extract(epoch FROM w.finished_at - w.started_at) * 1000)::bigint,
+       trunc(extract(epoch FROM w.finished_at - w.started_at) * 1000)::bigint,
        jsonb_build_object('job_id', w.id,
+                          'duration_ms', trunc(extract(epoch FROM w.finished_at - w.started_at) * 1000)::bigint,
                           'error', left(redact_secrets(w.error),
                                         CASE dashboard_level(level) WHEN 'full' THEN 2000 ELSE 100 END))
 FROM worker_jobs AS w
@@ -109,7 +110,7 @@ SELECT l.created_at, 4, 'llm' AS source, l.id, 'llm.generate' AS event_type, l.e
                           'error', left(redact_secrets(l.error),
                                         CASE dashboard_level(level) WHEN 'full' THEN 2000 ELSE 50 END))
        || CASE WHEN dashboard_level(level) = 'full' THEN jsonb_build_object(
-              'response_preview', left(redact_secrets(l.response_content), 200),
+              'response_preview', nullif(left(redact_secrets(l.response_content), 200), ''),
               'tool_names', (SELECT jsonb_agg(coalesce(tc ->> 'name', tc -> 'function' ->> 'name'))
                              FROM jsonb_array_elements(CASE jsonb_typeof(l.response_tool_calls)
                                   WHEN 'array' THEN l.response_tool_calls END) AS tc))
@@ -180,31 +181,37 @@ END;
 -- errors, workers that never started (created, not started, not cancelled or failed), and
 -- LLM calls slower than slow_ms (default 60 s). Messages are redacted.
 CREATE OR REPLACE FUNCTION trace_anomalies_rows(trace uuid, slow_ms int DEFAULT 60000)
-RETURNS TABLE (ts timestamptz, kind text, source text, source_id bigint, message text)
+RETURNS TABLE (ts timestamptz, kind text, source text, source_id bigint, message text,
+               phase text, status text, duration_ms int, error text)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-SELECT a.ts, a.kind, a.source, a.source_id, a.message
+SELECT a.ts, a.kind, a.source, a.source_id, a.message, a.phase, a.status, a.duration_ms, a.error
 FROM (
     SELECT coalesce(r.finished_at, r.created_at) AS ts, 'run_failed' AS kind, 'run' AS source,
            r.id AS source_id,
-           'Run ' || r.id || ' failed: ' || coalesce(left(redact_secrets(r.error), 200), '(no error message)') AS message
+           'Run ' || r.id || ' failed: ' || coalesce(left(redact_secrets(r.error), 200), '(no error message)') AS message,
+           NULL::text AS phase, r.status AS status, NULL::int AS duration_ms, left(redact_secrets(r.error), 200) AS error
     FROM agent_runs AS r WHERE r.trace_id = trace AND r.status = 'failed'
     UNION ALL
     SELECT coalesce(w.finished_at, w.created_at), 'worker_failed' AS kind, 'worker' AS source, w.id,
-           'Worker ' || w.id || ' failed: ' || coalesce(left(redact_secrets(w.error), 200), '(no error message)')
+           'Worker ' || w.id || ' failed: ' || coalesce(left(redact_secrets(w.error), 200), '(no error message)'),
+           NULL::text AS phase, w.status, NULL::int AS duration_ms, left(redact_secrets(w.error), 200) AS error
     FROM worker_jobs AS w WHERE w.trace_id = trace AND w.status = 'failed'
     UNION ALL
     SELECT w.created_at, 'worker_never_started' AS kind, 'worker' AS source, w.id,
-           'Worker ' || w.id || ' never started (status ' || w.status || ')'
+           'Worker ' || w.id || ' never started (status ' || w.status || ')',
+           NULL::text AS phase, w.status, NULL::int AS duration_ms, NULL::text AS error
     FROM worker_jobs AS w
     WHERE w.trace_id = trace AND w.started_at IS NULL AND w.status NOT IN ('cancelled', 'failed')
     UNION ALL
     SELECT l.created_at, 'llm_error' AS kind, 'llm' AS source, l.id,
-           'LLM call ' || l.id || ' (' || coalesce(l.phase, '?') || ') error: ' || left(redact_secrets(l.error), 200)
+           'LLM call ' || l.id || ' (' || coalesce(l.phase, '?') || ') error: ' || left(redact_secrets(l.error), 200),
+           l.phase, NULL::text AS status, l.duration_ms, left(redact_secrets(l.error), 200) AS error
     FROM llm_audit_log AS l WHERE l.trace_id = trace AND l.error IS NOT NULL
     UNION ALL
     SELECT l.created_at, 'llm_slow' AS kind, 'llm' AS source, l.id,
-           'LLM call ' || l.id || ' took ' || round(l.duration_ms / 1000.0, 1) || ' s'
+           'LLM call ' || l.id || ' took ' || round(l.duration_ms / 1000.0, 1) || ' s',
+           l.phase, NULL::text AS status, l.duration_ms, NULL::text AS error
     FROM llm_audit_log AS l
     WHERE l.trace_id = trace
       AND l.duration_ms > dashboard_arg(slow_ms, 0, 86400000, 'slow_ms')
@@ -223,10 +230,10 @@ LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 SELECT l.id, l.created_at, l.phase, l.model, l.message_count, l.input_tokens, l.output_tokens,
        l.reasoning_tokens, l.duration_ms, redact_secrets(l.error),
-       left(redact_secrets(l.response_content), 200),
+       nullif(left(redact_secrets(l.response_content), 200), ''),
        (SELECT jsonb_agg(jsonb_build_object(
                    'name', coalesce(tc ->> 'name', tc -> 'function' ->> 'name'),
-                   'args', redact_secrets(coalesce(tc -> 'args', tc -> 'function' -> 'arguments')::text))
+                   'args', redact_tool_args(coalesce(tc -> 'args', tc -> 'input', tc -> 'function' -> 'arguments')))
                 ORDER BY o.n)
         FROM jsonb_array_elements(CASE jsonb_typeof(l.response_tool_calls)
                  WHEN 'array' THEN l.response_tool_calls END) WITH ORDINALITY AS o(tc, n)),
@@ -267,7 +274,8 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION trace_anomalies(trace uuid, slow_ms int DEFAULT 60000)
-RETURNS TABLE (ts timestamptz, kind text, source text, source_id bigint, message text)
+RETURNS TABLE (ts timestamptz, kind text, source text, source_id bigint, message text,
+               phase text, status text, duration_ms int, error text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path FROM CURRENT
 SET plan_cache_mode = force_generic_plan

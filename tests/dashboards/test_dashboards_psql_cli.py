@@ -244,7 +244,7 @@ def test_cli_queue(story):
     assert "queued 1 (1 due" in run.stdout and "1 with an expired lease" in run.stdout
     assert "pw1" not in run.stdout and "boom password=" in run.stdout
     data = json.loads(cli(story["url"], "dash", "queue", "--json", *ASOF).stdout)
-    assert data["dead"][0]["last_error"] in ("boom password=[REDACTED]", "boom password=***")
+    assert data["dead"][0]["last_error"] == "boom password=[REDACTED]"
     assert data["health"]["dead_last_day"] == 1 and [d["status"] for d in data["depth"]] == \
         ["queued", "running", "success", "dead"]
 

@@ -15,7 +15,7 @@ def test_json_stays_valid_when_a_value_holds_a_password(capsys):
     normalize_url("postgresql://app:s3cr3t-pw@db.example:5432/zerg")  # a password we were told about
     data = {"error": 'connect failed: password="x" host=db', "dsn": "password=hunter2 user=app",
             "url": "postgresql://app:s3cr3t-pw@db.example/zerg", "quoted": 'password="[REDACTED]"',
-            "nested": [{"text": "uses s3cr3t-pw"}], "at": datetime(2026, 1, 15, tzinfo=timezone.utc),
+            "nested": [{"text": "uses s3cr3t-pw"}], "redacted": "boom password=[REDACTED] again", "at": datetime(2026, 1, 15, tzinfo=timezone.utc),
             "id": UUID(int=1), "amount": Decimal("1.50"), "raw": b"\x01\x02", "n": 3, "none": None}
     echo_json(data)
     out = capsys.readouterr().out
@@ -24,6 +24,7 @@ def test_json_stays_valid_when_a_value_holds_a_password(capsys):
     assert parsed["dsn"] == "password=*** user=app"
     assert parsed["url"] == "postgresql://app:***@db.example/zerg"
     assert parsed["nested"] == [{"text": "uses ***"}]
+    assert parsed["redacted"] == "boom password=[REDACTED] again"  # what the database redacted stays as it said
     assert (parsed["at"], parsed["id"], parsed["amount"], parsed["raw"], parsed["n"], parsed["none"]) == \
         ("2026-01-15T00:00:00+00:00", str(UUID(int=1)), "1.50", "0102", 3, None)
 
