@@ -44,7 +44,7 @@ from aiosql.types import SQLOperationType
 from psycopg.rows import dict_row
 from psycopg.types.json import Json, Jsonb
 
-from .config import SQL_DIR, ZergError
+from .config import SQL_DIR, ZergError, redact_row_contents
 
 __all__ = ["QueryError", "copy_rows", "acopy_rows", "definitions", "queries", "aqueries", "internal"]
 
@@ -52,14 +52,20 @@ __all__ = ["QueryError", "copy_rows", "acopy_rows", "definitions", "queries", "a
 class QueryError(ZergError):
     """Bad input to a named query: says which query, which parameter, and why.
 
-    `query`, `parameter` (None when it cannot be told) and `sqlstate` (None for errors
-    found before the statement was sent). The psycopg error, if any, is `__cause__`.
+    `query`, `parameter` (None when it cannot be told), `sqlstate` and `constraint` (None
+    for errors found before the statement was sent). The message never holds row
+    contents: PostgreSQL's `Failing row contains (...)` and `Key (x)=(...)` values may be
+    credential columns (a users row carries its Gmail refresh token), and services log
+    these errors. For the same reason the psycopg error, whose text has them, is not
+    chained (`__cause__` is None), so a logged traceback does not print it either.
     """
 
-    def __init__(self, query: str, message: str, parameter: str | None = None, sqlstate: str | None = None):
+    def __init__(self, query: str, message: str, parameter: str | None = None, sqlstate: str | None = None,
+                 constraint: str | None = None):
         self.query = query
         self.parameter = parameter
         self.sqlstate = sqlstate
+        self.constraint = constraint
         where = f"query {query}" + (f", parameter {parameter}" if parameter else "")
         super().__init__(f"{where}: {message}")
 
@@ -318,12 +324,15 @@ def _translate(name: str, e: BaseException, rows: list[Mapping[str, Any]]) -> Qu
     if isinstance(e, UnicodeEncodeError):
         message = "value is not valid Unicode text (lone surrogate?)"
     else:
-        message = ((diag.message_primary if diag else None) or str(e)).strip()
-        if diag is not None and diag.message_detail:
-            message += f" ({diag.message_detail.strip()})"
+        # Primary message, detail and COPY context without the row values they quote.
+        message = redact_row_contents(((diag.message_primary if diag else None) or str(e)).strip())
+        detail = redact_row_contents(diag.message_detail or "").strip() if diag is not None else ""
+        if detail:
+            message += f" ({detail})"
         if diag is not None and (diag.context or "").startswith("COPY"):
-            message += f" [{diag.context.strip()}]"
-    return QueryError(name, message, _culprit(e, rows), getattr(diag, "sqlstate", None) if diag else None)
+            message += f" [{redact_row_contents(diag.context or '').strip()}]"
+    return QueryError(name, message, _culprit(e, rows), diag.sqlstate if diag else None,
+                      diag.constraint_name if diag else None)
 
 
 # ------------------------------------------------------------------ wrappers
@@ -404,7 +413,7 @@ def _wrap_sync(name: str, fn: Any) -> Any:
                 cur.executemany(sql, params)
                 return cur.rowcount
             except _INPUT_ERRORS as e:
-                raise _translate(name, e, params) from e
+                raise _translate(name, e, params) from None
 
         return _describe(many, name, fn)
 
@@ -419,7 +428,7 @@ def _wrap_sync(name: str, fn: Any) -> Any:
         try:
             return fetch(_cursor(conn).execute(sql, kwargs))
         except _INPUT_ERRORS as e:
-            raise _translate(name, e, [kwargs]) from e
+            raise _translate(name, e, [kwargs]) from None
 
     return _describe(call, name, fn)
 
@@ -431,7 +440,7 @@ def _rows(name: str, sql: str, conn: psycopg.Connection, params: dict[str, Any])
     try:
         rows = _cursor(conn).execute(sql, params).fetchall()
     except _INPUT_ERRORS as e:
-        raise _translate(name, e, [params]) from e
+        raise _translate(name, e, [params]) from None
     yield from rows
 
 
@@ -446,7 +455,7 @@ def _wrap_aiosql(name: str, fn: Any, check: Callable[[Mapping[str, Any]], None])
                 return _guard_rows(name, result, params)
             return result
         except _INPUT_ERRORS as e:
-            raise _translate(name, e, params) from e
+            raise _translate(name, e, params) from None
 
     return _describe(call, name, fn)
 
@@ -455,7 +464,7 @@ def _guard_rows(name: str, result: Iterator[Any], params: list) -> Iterator[Any]
     try:
         yield from result
     except _INPUT_ERRORS as e:
-        raise _translate(name, e, params) from e
+        raise _translate(name, e, params) from None
 
 
 async def _arun(conn: psycopg.AsyncConnection, fn: Any, sql: str, params: Any) -> Any:
@@ -491,7 +500,7 @@ def _wrap_async(name: str, fn: Any) -> Any:
                     async for row in cur:
                         yield row
             except _INPUT_ERRORS as e:
-                raise _translate(name, e, rows) from e
+                raise _translate(name, e, rows) from None
 
         return _describe(agen, name, fn)
 
@@ -500,7 +509,7 @@ def _wrap_async(name: str, fn: Any) -> Any:
         try:
             return await _arun(conn, fn, sql, rows if many else kwargs)
         except _INPUT_ERRORS as e:
-            raise _translate(name, e, rows) from e
+            raise _translate(name, e, rows) from None
 
     return _describe(acall, name, fn)
 
@@ -601,7 +610,7 @@ def copy_rows(conn: psycopg.Connection, name: str, rows: Iterable[Mapping[str, A
                 copy.write_row(_copy_row(name, columns, count, row))
     except _INPUT_ERRORS as e:
         # The server reports the line and column in its context; name the column.
-        raise _translate(f"copy {name}", e, [dict.fromkeys(columns)]) from e
+        raise _translate(f"copy {name}", e, [dict.fromkeys(columns)]) from None
     return count
 
 
@@ -614,5 +623,5 @@ async def acopy_rows(conn: psycopg.AsyncConnection, name: str, rows: Iterable[Ma
             for count, row in enumerate(rows, 1):
                 await copy.write_row(_copy_row(name, columns, count, row))
     except _INPUT_ERRORS as e:
-        raise _translate(f"copy {name}", e, [dict.fromkeys(columns)]) from e
+        raise _translate(f"copy {name}", e, [dict.fromkeys(columns)]) from None
     return count
