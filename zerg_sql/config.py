@@ -11,9 +11,13 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import psycopg.conninfo
 
-ROOT = Path(__file__).resolve().parent.parent
-SQL_DIR = ROOT / "sql"
-ENVIRONMENTS_FILE = ROOT / "environments.toml"
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+# An installed wheel has its own copy of sql/ and environments.toml inside the package
+# (setup.py puts them there); a checkout reads the top-level ones, the DBAs' source.
+_INSTALLED = (PACKAGE / "sql").is_dir()
+SQL_DIR = PACKAGE / "sql" if _INSTALLED else ROOT / "sql"
+ENVIRONMENTS_FILE = PACKAGE / "environments.toml" if _INSTALLED else ROOT / "environments.toml"
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _INTERVAL = re.compile(r"^\d+\s*(ms|s|min|h)?$")
