@@ -7,6 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import psycopg.conninfo
@@ -123,7 +124,7 @@ def dev_url_file() -> Path:
     return ROOT / ".dev" / "dev-url"
 
 
-def load_environments(path: Path = ENVIRONMENTS_FILE) -> dict[str, dict]:
+def load_environments(path: Path = ENVIRONMENTS_FILE) -> dict[str, dict[str, Any]]:
     with open(path, "rb") as f:
         return tomllib.load(f)
 
@@ -252,7 +253,7 @@ SECRET_COLUMNS = frozenset({"encrypted_value", "gmail_refresh_token", "secret", 
 REDACTED = "[REDACTED]"
 
 
-def redact_secret_columns(result):
+def redact_secret_columns(result: Any) -> Any:
     """A query result (a row dict, a list of them, or a plain value) with credential values replaced."""
     if isinstance(result, list):
         return [redact_secret_columns(r) for r in result]
