@@ -7,7 +7,8 @@ runner's own bookkeeping queries (plain aiosql, unwrapped).
 
 Each service query is loaded by aiosql (its SQL text, parameters and operation) and
 called through a thin wrapper that runs that SQL with psycopg on a dict-row cursor kept
-per connection and thread (async: a new cursor per call), and turns bad input into a
+per connection and thread (async: one of a free list per connection, taken for the
+call), and turns bad input into a
 `QueryError` naming the query and the parameter:
 
 * before anything is sent: a missing, extra or positional parameter, and a value whose
@@ -467,13 +468,31 @@ def _guard_rows(name: str, result: Iterator[Any], params: list) -> Iterator[Any]
         raise _translate(name, e, params) from None
 
 
-async def _arun(conn: psycopg.AsyncConnection, fn: Any, sql: str, params: Any) -> Any:
+# Async cursors: a free list per connection, stored on it like the sync cursors. A call
+# takes a cursor for itself and puts it back when done, so tasks sharing an
+# AsyncConnection never share a cursor between execute and fetch; and the common case
+# reuses one instead of making and closing a cursor per call (which cost about as much as
+# the rest of the wrapper).
+_ACURSORS = "_zerg_sql_acursors"
+
+
+def _take_acursor(conn: psycopg.AsyncConnection[Any]) -> tuple[list[Any], psycopg.AsyncCursor[Any]]:
+    try:
+        free: list[Any] = conn.__dict__[_ACURSORS]
+    except (KeyError, AttributeError):
+        if not isinstance(conn, psycopg.AsyncConnection):
+            raise TypeError(f"expected a psycopg.AsyncConnection, got {type(conn).__name__} "
+                            "(a Connection takes zerg_sql.queries.queries)") from None
+        free = conn.__dict__.setdefault(_ACURSORS, [])
+    return free, (free.pop() if free else conn.cursor(row_factory=dict_row))
+
+
+async def _arun(conn: psycopg.AsyncConnection[Any], fn: Any, sql: str, params: Any) -> Any:
     # aiosql's async psycopg adapter reads rows by position ($ fails on dict rows) and
     # returns None for executemany, so async statements run here on the same SQL text.
-    # A new cursor per call: tasks sharing one AsyncConnection may interleave between
-    # execute and fetch, so a cursor kept per connection could hand one task's rows to another.
     op = fn.operation
-    async with conn.cursor(row_factory=dict_row) as cur:
+    free, cur = _take_acursor(conn)
+    try:
         if op is SQLOperationType.INSERT_UPDATE_DELETE_MANY:
             await cur.executemany(sql, params)
             return cur.rowcount
@@ -484,6 +503,8 @@ async def _arun(conn: psycopg.AsyncConnection, fn: Any, sql: str, params: Any) -
         if op is SQLOperationType.SELECT_VALUE:
             return None if row is None else next(iter(row.values()))
         return row
+    finally:
+        free.append(cur)
 
 
 def _wrap_async(name: str, fn: Any) -> Any:
@@ -494,18 +515,27 @@ def _wrap_async(name: str, fn: Any) -> Any:
     if fn.operation is SQLOperationType.SELECT:
         async def agen(conn: psycopg.AsyncConnection, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
             rows = _check_call(name, fn, check, args, kwargs)
+            free, cur = _take_acursor(conn)
             try:
-                async with conn.cursor(row_factory=dict_row) as cur:
-                    await cur.execute(sql, kwargs)
-                    async for row in cur:
-                        yield row
+                await cur.execute(sql, kwargs)
+                found = await cur.fetchall()   # all at once, like the sync generator
             except _INPUT_ERRORS as e:
                 raise _translate(name, e, rows) from None
+            finally:
+                free.append(cur)
+            for row in found:
+                yield row
 
         return _describe(agen, name, fn)
 
     async def acall(conn: psycopg.AsyncConnection, *args: Any, **kwargs: Any) -> Any:
-        rows = _check_call(name, fn, check, args, kwargs)
+        if many:
+            rows = _check_call(name, fn, check, args, kwargs)
+        elif args:
+            raise _by_name(name, fn)
+        else:
+            check(kwargs)
+            rows = [kwargs]
         try:
             return await _arun(conn, fn, sql, rows if many else kwargs)
         except _INPUT_ERRORS as e:

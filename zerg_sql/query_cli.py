@@ -181,7 +181,7 @@ def run(ctx: Context, name: str, params: tuple[str, ...], as_json: bool, yes: bo
     if not read_only and not dry:
         confirm(env, yes, f"run write query {name}")
     with connect(env, autocommit=True) as conn:
-        types = dict(describe(conn, fn).params)
+        types = {p.name: p.type for p in describe(conn, fn).params}
         kwargs = {p: (_convert(given[p], types[p], p) if p in given else None) for p in fn.parameters or []}
         nulls = [p for p in fn.parameters or [] if p not in given]
         if nulls:

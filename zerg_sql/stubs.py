@@ -5,10 +5,12 @@ statement is prepared (protocol-level Parse, the same analysis as SQL PREPARE), 
 described: the parameter types it inferred, and each result column's type and source
 table column. That gives zerg_sql/queries.pyi:
 
-* keyword parameters typed from the inferred parameter types (each also accepts None:
-  NULL is how the queries say "keep" or "all");
-* result rows as TypedDicts; a column is non-nullable only when it comes straight from
-  a NOT NULL table column (and the query has no outer join, which would null it);
+* keyword parameters typed from the inferred parameter types, `| None` only where the
+  SQL accepts NULL for them (zerg_sql/nulls.py: a nullable column they feed, coalesce,
+  IS NULL, IS DISTINCT FROM);
+* result rows as TypedDicts; a column is `| None` unless it provably cannot be NULL: a
+  NOT NULL table column (per the catalog) not on the nullable side of an outer join, or
+  an expression that cannot be NULL (nulls.py);
 * return types per aiosql suffix: `^` Row | None, none Iterator[Row], `$` value | None,
   `!` / `*!` int.
 
@@ -30,6 +32,7 @@ from aiosql.types import SQLOperationType
 from psycopg import pq
 from psycopg.rows import dict_row
 
+from . import nulls
 from .config import ROOT, SQL_DIR, ZergError
 from .queries import QueryError
 
@@ -45,10 +48,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Param:
+    name: str
+    type: str        # SQL type name PostgreSQL inferred
+    nullable: bool   # the SQL accepts NULL for it
+
+
+@dataclass(frozen=True)
 class Description:
     name: str
     operation: SQLOperationType
-    params: tuple[tuple[str, str], ...]   # (parameter, SQL type name), in declared order
+    params: tuple[Param, ...]             # in declared order
     columns: tuple[Column, ...]
 
 
@@ -86,12 +96,27 @@ def describe(conn: psycopg.Connection, fn: Any) -> Description:
         pg.close_prepared(_STATEMENT)
     names = _type_names(conn, param_oids + [c[1] for c in cols])
     not_null = _not_null(conn, [c[2] for c in cols if c[2]])
-    outer = re.search(r"\b(LEFT|RIGHT|FULL)\s+(OUTER\s+)?JOIN\b", fn.sql, re.I) is not None
+    seen: dict[str, tuple[int, dict[str, bool]]] = {}
+
+    def catalog(tables: frozenset[str]) -> dict[str, dict[str, bool]]:
+        missing = sorted(tables - set(seen))
+        if missing:
+            for t in missing:
+                seen[t] = (0, {})
+            for r in _catalog().list_table_columns(conn, table_names=missing):
+                seen[r["table_name"]] = (r["table_oid"], {**seen[r["table_name"]][1], r["column_name"]: r["not_null"]})
+        return {t: seen[t][1] for t in tables if seen[t][0]}
+
+    analysis, stmt = nulls.analyze(numbered_sql(fn), catalog)
+    catalog(frozenset(analysis.tables))
+    outer_oids = {seen[t][0] for t in analysis.outer_nullable if t in seen and seen[t][0]}
+    by_expression = nulls.never_null_columns(stmt, len(cols), catalog, analysis.outer_nullable)
     columns = tuple(Column(cname, names.get(oid, "unknown"),
-                           outer or not table or (table, col) not in not_null)
-                    for cname, oid, table, col in cols)
-    return Description(name, fn.operation, tuple(zip(fn.parameters or [], (names.get(o, "unknown") for o in param_oids))),
-                       columns)
+                           not (expr_ok or (table and table not in outer_oids and (table, col) in not_null)))
+                    for (cname, oid, table, col), expr_ok in zip(cols, by_expression))
+    params = tuple(Param(p, names.get(o, "unknown"), i in analysis.optional_params)
+                   for i, (p, o) in enumerate(zip(fn.parameters or [], param_oids), 1))
+    return Description(name, fn.operation, params, columns)
 
 
 def _type_names(conn: psycopg.Connection, oids: list[int]) -> dict[int, str]:
@@ -158,9 +183,13 @@ def _row_class(name: str, columns: tuple[Column, ...]) -> str:
     return f"{name} = TypedDict({name!r}, {{{items}}})\n"
 
 
+def _param_type(p: Param) -> str:
+    t = python_type(p.type, param=True)
+    return t + " | None" if p.nullable and t != "Any" else t
+
+
 def _param_list(d: Description) -> str:
-    return ", ".join(f"{p}: {python_type(t, param=True)}" + ("" if python_type(t) == "Any" else " | None")
-                     for p, t in d.params)
+    return ", ".join(f"{p.name}: {_param_type(p)}" for p in d.params)
 
 
 def _method(d: Description, row: str | None, is_async: bool) -> str:
@@ -205,7 +234,9 @@ class QueryError(ZergError):
     query: str
     parameter: str | None
     sqlstate: str | None
-    def __init__(self, query: str, message: str, parameter: str | None = ..., sqlstate: str | None = ...) -> None: ...
+    constraint: str | None
+    def __init__(self, query: str, message: str, parameter: str | None = ..., sqlstate: str | None = ...,
+                 constraint: str | None = ...) -> None: ...
 
 @dataclass(frozen=True)
 class Definition:
@@ -237,9 +268,8 @@ def render(descriptions: list[Description]) -> str:
             rows[d.name] = f"{_camel(d.name)}Row"
             out.append("\n" + _row_class(rows[d.name], d.columns))
         if d.operation is SQLOperationType.INSERT_UPDATE_DELETE_MANY:
-            fields = tuple(Column(p, t, True) for p, t in d.params)
             cls = _row_class(f"{_camel(d.name)}Params", ())
-            items = "\n".join(f"    {c.name}: {python_type(c.type, param=True)} | None" for c in fields)
+            items = "\n".join(f"    {p.name}: {_param_type(p)}" for p in d.params)
             out.append("\n" + cls.replace("    pass\n", items + "\n"))
     for cls, is_async in (("Queries", False), ("AsyncQueries", True)):
         out.append(f"\nclass {cls}:\n    @property\n    def available_queries(self) -> list[str]: ...\n")
