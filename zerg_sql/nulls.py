@@ -42,7 +42,7 @@ def _children(node: Any) -> Iterator[Any]:
 
 
 def _fields(node: ast.Node) -> Iterator[Any]:
-    for name in node.__slots__:
+    for name in getattr(node, "__slots__", ()):
         value = getattr(node, name, None)
         if value is not None:
             yield from _children(value)
@@ -63,11 +63,13 @@ def _param(expr: Any) -> int | None:
 
 
 def _params_in(node: Any) -> set[int]:
-    return {n.number for n in walk(node) if isinstance(n, ast.ParamRef)}
+    return {n.number for n in walk(node) if isinstance(n, ast.ParamRef) and n.number is not None}
 
 
-def _table(rv: ast.RangeVar) -> str:
-    return f"{rv.schemaname}.{rv.relname}" if rv.schemaname else rv.relname
+def _table(rv: ast.RangeVar | None) -> str:
+    if rv is None:
+        return ""
+    return f"{rv.schemaname}.{rv.relname}" if rv.schemaname else (rv.relname or "")
 
 
 @dataclass
@@ -84,6 +86,8 @@ def _nullable_side(node: Any) -> set[str]:
 def analyze(sql: str, catalog: Catalog) -> tuple[Analysis, ast.Node]:
     """The statement's optional parameters and outer-join sides; `sql` uses $1..$n."""
     stmt = parse_sql(sql)[0].stmt
+    if stmt is None:
+        raise ValueError("no statement")
     a = Analysis()
     feeds: dict[int, list[tuple[str, str]]] = {}      # parameter -> the (table, column)s it is the value of
     tolerant: set[int] = set()
@@ -145,8 +149,9 @@ class Scope:
 
     def column(self, ref: ast.ColumnRef) -> bool:
         """True when this column reference is certainly NOT NULL."""
-        names = [f.sval for f in ref.fields if isinstance(f, ast.String)]
-        if len(names) != len(ref.fields) or not names:
+        fields = ref.fields or ()
+        names = [f.sval or "" for f in fields if isinstance(f, ast.String)]
+        if len(names) != len(fields) or not names:
             return False
         column = names[-1]
         if len(names) >= 2:
@@ -174,9 +179,9 @@ def _scope(select: Any, not_null: dict[str, dict[str, bool]], outer: frozenset[s
             todo += [item.larg, item.rarg]
         elif isinstance(item, ast.RangeVar):
             alias = item.alias.aliasname if item.alias else item.relname
-            items[alias] = _table(item)
+            items[alias or ""] = _table(item)
         elif isinstance(item, (ast.RangeSubselect, ast.RangeFunction)) and item.alias:
-            items[item.alias.aliasname] = None
+            items[item.alias.aliasname or ""] = None
     return Scope(items, not_null, outer)
 
 
@@ -193,9 +198,9 @@ def never_null(expr: Any, scope: Scope) -> bool:
     if isinstance(expr, ast.SubLink):
         return expr.subLinkType == enums.SubLinkType.EXISTS_SUBLINK
     if isinstance(expr, ast.CoalesceExpr):
-        return any(never_null(x, scope) for x in expr.args)
+        return any(never_null(x, scope) for x in expr.args or ())
     if isinstance(expr, ast.BoolExpr):
-        return all(never_null(x, scope) for x in expr.args)
+        return all(never_null(x, scope) for x in expr.args or ())
     if isinstance(expr, ast.A_Expr):
         op = expr.name[0].sval if expr.name and isinstance(expr.name[0], ast.String) else ""
         if expr.kind in (enums.A_Expr_Kind.AEXPR_DISTINCT, enums.A_Expr_Kind.AEXPR_NOT_DISTINCT):
@@ -205,9 +210,10 @@ def never_null(expr: Any, scope: Scope) -> bool:
         return all(never_null(x, scope) for x in (expr.lexpr, expr.rexpr) if x is not None)
     if isinstance(expr, ast.CaseExpr):
         return expr.defresult is not None and never_null(expr.defresult, scope) and \
-            all(never_null(w.result, scope) for w in expr.args)
+            all(never_null(w.result, scope) for w in expr.args or ())
     if isinstance(expr, ast.FuncCall):
-        name = expr.funcname[-1].sval if isinstance(expr.funcname[-1], ast.String) else ""
+        last = (expr.funcname or (None,))[-1]
+        name = last.sval if isinstance(last, ast.String) else ""
         return name in _NEVER_NULL_FUNCS
     if isinstance(expr, ast.SQLValueFunction):
         return True
@@ -237,7 +243,7 @@ def never_null_columns(stmt: Any, ncolumns: int, catalog: Catalog, outer: set[st
     for targets, s in branches:
         scope = _scope(s, not_null, frozenset(outer))
         stars = [i for i, t in enumerate(targets) if isinstance(t.val, ast.ColumnRef)
-                 and isinstance(t.val.fields[-1], ast.A_Star)]
+                 and isinstance((t.val.fields or (None,))[-1], ast.A_Star)]
         if len(stars) > 1 or (not stars and len(targets) != ncolumns):
             return [False] * ncolumns
         if stars:  # the star's columns come from the catalog (describe), not from here

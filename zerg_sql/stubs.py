@@ -63,7 +63,7 @@ class Description:
 
 
 @cache
-def _catalog() -> aiosql.queries.Queries:
+def _catalog() -> Any:  # aiosql's queries are attributes made at load time
     return aiosql.from_path(SQL_DIR / "tooling", "psycopg", kwargs={"row_factory": dict_row})
 
 
