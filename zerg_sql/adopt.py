@@ -20,7 +20,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable
+from collections.abc import Collection, Iterable
+from typing import Any, Callable
 
 import aiosql
 import psycopg
@@ -52,7 +53,7 @@ SECTION = re.compile(r"^-- (\w+) -{5,}$", re.M)  # convert.sql's per-table secti
 
 
 @cache
-def _q(name: str) -> aiosql.queries.Queries:
+def _q(name: str) -> Any:  # aiosql makes the query attributes at load time
     return aiosql.from_path(ADOPT_DIR / f"{name}.sql", "psycopg", kwargs={"row_factory": dict_row})
 
 
@@ -61,10 +62,11 @@ def sql_text(name: str) -> str:
 
 
 def load_shapes() -> dict[str, list[list[str]]]:
-    return json.loads(SHAPES_FILE.read_text())
+    shapes: dict[str, list[list[str]]] = json.loads(SHAPES_FILE.read_text())
+    return shapes
 
 
-def dump_shapes(shapes: dict[str, list]) -> str:
+def dump_shapes(shapes: dict[str, list[Any]]) -> str:
     """shapes.json text: one catalog row per line, so a diff shows each changed object."""
     parts = []
     for name, rows in shapes.items():
@@ -75,7 +77,7 @@ def dump_shapes(shapes: dict[str, list]) -> str:
 
 # ---------------------------------------------------------------- catalog comparison
 
-def _by_key(rows) -> dict[tuple[str, str], frozenset[str]]:
+def _by_key(rows: Iterable[tuple[str, ...]]) -> dict[tuple[str, str], frozenset[str]]:
     """(kind, object) -> definitions. A key can hold several rows: describe_schema cuts
     `table.constraint` at 63 characters, so two constraints may share one object name."""
     out: dict[tuple[str, str], set[str]] = {}
@@ -90,7 +92,8 @@ class ShapeMatch:
     unknown: list[str] = field(default_factory=list)
 
 
-def compare_with_shapes(live_rows, shapes: dict[str, list], *, allow: set[tuple[str, str]] = frozenset()) -> ShapeMatch:
+def compare_with_shapes(live_rows: Iterable[Iterable[str]], shapes: dict[str, list[Any]], *,
+                        allow: Collection[tuple[str, str]] = frozenset()) -> ShapeMatch:
     """Every object of the live schema must look as in one of the known shapes (object by
     object: a long-lived database may carry some of the migration-built variants and not
     others), and every object all shapes have must be there. `allow` lists keys to ignore."""
@@ -108,7 +111,7 @@ def compare_with_shapes(live_rows, shapes: dict[str, list], *, allow: set[tuple[
         found = "; ".join(sorted(have)) or "(absent)"
         unknown.append(f"{kind} {obj}: {found}  -- known legacy shapes have: {expected}")
     scores = {name: sum(live.get(k) == shape.get(k) for k in keys) for name, shape in known.items()}
-    nearest = max(scores, key=scores.get)
+    nearest = max(scores, key=lambda name: scores[name])
     if not unknown and any(live.get(k) != known[nearest].get(k) for k in keys):
         nearest = "mixed (" + " and ".join(sorted(known)) + ")"
     return ShapeMatch(nearest=nearest, unknown=unknown)
@@ -139,7 +142,7 @@ def convert_sections() -> list[Section]:
     return sections
 
 
-def estimate(sizes: list[dict]) -> list[dict]:
+def estimate(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per table in conversion order: bytes, rows, seconds of rewrite, and when its lock is
     taken. Every lock is held until COMMIT (one transaction), and step 2 (dropping the legacy
     foreign keys) already locks every table that has or is the target of one."""
@@ -239,7 +242,7 @@ def _match_shape(runner: Runner, applied: set[str]) -> str:
     return match.nearest
 
 
-def _refuse_violations(conn, fold: bool) -> None:
+def _refuse_violations(conn: psycopg.Connection[Any], fold: bool) -> None:
     violations = _violations(conn, fold)
     if violations:
         lines = [f"{v['table_name']} id {v['row_ids']}: {v['constraint_name']}"
@@ -288,7 +291,7 @@ def _convert_and_record(runner: Runner, info: Callable[[str], None], files: list
          f"as applied. Next: `zerg-sql migrate` (applies anything newer), then `zerg-sql verify`")
 
 
-def _violations(conn, fold: bool) -> list[dict]:
+def _violations(conn: psycopg.Connection[Any], fold: bool) -> list[dict[str, Any]]:
     q = _q("checks")
     found = []
     for query in (q.list_unknown_values, q.list_missing_values, q.list_orphans, q.list_duplicates,
@@ -297,7 +300,7 @@ def _violations(conn, fold: bool) -> list[dict]:
     return found
 
 
-def _notes(conn, state: dict, fold: bool) -> list[str]:
+def _notes(conn: psycopg.Connection[Any], state: dict[str, Any], fold: bool) -> list[str]:
     notes = []
     if state["has_alembic_version"]:
         versions = [r["version_num"] for r in _q("inspect").list_alembic_versions(conn)]
@@ -313,13 +316,13 @@ def _notes(conn, state: dict, fold: bool) -> list[str]:
     return notes
 
 
-def _run(conn, info: Callable[[str], None], label: str, sql: str) -> None:
+def _run(conn: psycopg.Connection[Any], info: Callable[[str], None], label: str, sql: str) -> None:
     t = time.monotonic()
     conn.execute(sql)
     info(f"  {label}: {time.monotonic() - t:.2f} s")
 
 
-def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], rows: list[dict], stmt_timeout: str) -> None:
+def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], rows: list[dict[str, Any]], stmt_timeout: str) -> None:
     total = max((r["lock_held_s"] for r in rows), default=0)
     out(f"-- adopt plan for schema {env.schema}: ONE transaction (lock_timeout={env.lock_timeout}, "
         f"statement_timeout={stmt_timeout} per statement), then 0001..0011 recorded as applied.")
