@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from zerg_sql.db import POOL_MAX_LIFETIME, PREPARE_THRESHOLD, async_pool, connect, connect_async, pool
 from zerg_sql.queries import aqueries, queries
 
@@ -99,5 +101,25 @@ def test_a_pool_block_is_one_transaction(fresh_db_url):
             async with p.connection() as conn:
                 assert [u["email"] async for u in aqueries.list_users(conn, after_id=0, limit_rows=10)] == \
                     ["kept@example.com"]
+
+    asyncio.run(run_async())
+
+
+def test_tasks_sharing_an_async_connection_each_get_their_own_rows(fresh_db_url):
+    env = test_env_for(fresh_db_url)
+
+    async def run_async() -> None:
+        async with await connect_async(env, autocommit=True) as conn:
+            ids = [(await aqueries.create_user(conn, email=f"u{i}@example.com", **USER))["id"] for i in range(12)]
+
+            async def one(uid: int) -> tuple[int, list[int]]:
+                row = await aqueries.get_user(conn, user_id=uid)
+                listed = [r["id"] async for r in aqueries.list_users(conn, after_id=uid - 1, limit_rows=1)]
+                return row["id"], listed
+
+            got = await asyncio.gather(*(one(uid) for uid in ids * 3))
+            assert got == [(uid, [uid]) for uid in ids * 3]
+            with pytest.raises(TypeError, match="expected a psycopg.AsyncConnection"):
+                await aqueries.get_user(object(), user_id=1)
 
     asyncio.run(run_async())
