@@ -85,6 +85,10 @@ def redact_row_contents(text: str) -> str:
         return text
     text = _FAILING_ROW.sub("", text)
     text = _KEY_VALUES.sub(r"\1", text)
+    # Where the end of the quoted values could not be told (other text on the same line),
+    # drop everything from them on rather than show any of it.
+    text = re.sub(r"[ \t]*(?:DETAIL:\s*)?Failing row contains \(.*", "", text, flags=re.S)
+    text = re.sub(r"\b((?:[Kk]ey|existing key) \([^=\n]*?\))=\(.*", r"\1", text)
     return _COPY_VALUE.sub(r"\1", text)
 
 

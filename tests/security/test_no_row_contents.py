@@ -100,3 +100,7 @@ def test_scrub_drops_quoted_rows_from_any_server_text():
                  f"(lower(email), token_hash)=(a@b.c, {HASH}).") == \
         "Key (lower(email), token_hash) conflicts with existing key (lower(email), token_hash)."
     assert scrub('COPY llm_audit_log, line 3, column phase: "secret text"') == "COPY llm_audit_log, line 3, column phase"
+    # Joined into one line (as `zerg-sql dash` does with primary, detail and hint): still nothing shown.
+    assert scrub(f'violates check constraint "users_role_check" Failing row contains (1, {TOKEN}) Set role.') == \
+        'violates check constraint "users_role_check"'
+    assert scrub(f"duplicate key Key (token_hash)=({HASH}) hint") == "duplicate key Key (token_hash)"
