@@ -108,10 +108,9 @@ def pool(target: Environment | str, *, min_size: int = 1, max_size: int = 10,
     the block, rollback on an exception). Other psycopg_pool arguments pass through.
     """
     url, kwargs = _pool_args(target, search_path, application_name, settings, pool_kwargs)
+    pool_kwargs.setdefault("check", psycopg_pool.ConnectionPool.check_connection)
     return psycopg_pool.ConnectionPool(url, connection_class=psycopg.Connection[DictRow], kwargs=kwargs,
-                                       min_size=min_size, max_size=max_size,
-                                       check=psycopg_pool.ConnectionPool.check_connection, open=True,
-                                       **pool_kwargs)
+                                       min_size=min_size, max_size=max_size, open=True, **pool_kwargs)
 
 
 def async_pool(target: Environment | str, *, min_size: int = 1, max_size: int = 10,
@@ -122,10 +121,9 @@ def async_pool(target: Environment | str, *, min_size: int = 1, max_size: int = 
     `await pool.open()` / `await pool.close()`) in the application's lifespan, then
     `async with pool.connection() as conn:` per request, one transaction (docs/queries.md)."""
     url, kwargs = _pool_args(target, search_path, application_name, settings, pool_kwargs)
+    pool_kwargs.setdefault("check", psycopg_pool.AsyncConnectionPool.check_connection)
     return psycopg_pool.AsyncConnectionPool(url, connection_class=psycopg.AsyncConnection[DictRow], kwargs=kwargs,
-                                            min_size=min_size, max_size=max_size,
-                                            check=psycopg_pool.AsyncConnectionPool.check_connection, open=False,
-                                            **pool_kwargs)
+                                            min_size=min_size, max_size=max_size, open=False, **pool_kwargs)
 
 
 def wait_for_server(url: str, timeout: float) -> None:
