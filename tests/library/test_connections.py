@@ -11,7 +11,7 @@ import pytest
 from zerg_sql.db import POOL_MAX_LIFETIME, PREPARE_THRESHOLD, async_pool, connect, connect_async, pool
 from zerg_sql.queries import aqueries, queries
 
-from conftest import test_env_for
+from tests.conftest import test_env_for
 
 USER = dict(provider=None, provider_user_id=None, display_name=None, avatar_url=None, role=None)
 

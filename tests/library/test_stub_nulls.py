@@ -1,6 +1,6 @@
 """Stubs exact about NULL (issue 17): a parameter is `| None` only where the SQL accepts
 NULL for it, a result column only where it can be NULL; inferred from the SQL and the
-catalog (zerg_sql/nulls.py), so a query added tomorrow gets exact types on regeneration.
+catalog (zerg_sql/devtools/nulls.py), so a query added tomorrow gets exact types on regeneration.
 mypy --strict shows both directions on the committed stubs."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from psycopg.rows import dict_row
 
 from zerg_sql.config import ROOT
 from zerg_sql.db import connect
-from zerg_sql.stubs import describe
+from zerg_sql.devtools.stubs import describe
 
 PROBES = """
 -- name: probe_insert(email, provider, role)^

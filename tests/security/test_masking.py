@@ -9,7 +9,8 @@ import subprocess
 import sys
 from urllib.parse import quote
 
-from zerg_sql.config import ROOT, get_environment, normalize_url, scrub
+from zerg_sql.config import ROOT, get_environment
+from zerg_sql.urls import normalize_url, scrub
 
 SHORT = "zerg"
 LONG = secrets.token_urlsafe(24) + "/+:@x"      # random, with characters a URL must encode

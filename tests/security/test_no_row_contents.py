@@ -13,7 +13,8 @@ import traceback
 
 import pytest
 
-from zerg_sql.config import ROOT, scrub
+from zerg_sql.config import ROOT
+from zerg_sql.urls import scrub
 from zerg_sql.db import connect_async
 from zerg_sql.queries import QueryError, aqueries, queries
 
