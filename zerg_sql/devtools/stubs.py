@@ -22,6 +22,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from psycopg import pq
 
 from .. import types
 from ..config import ROOT, ZergError
-from ..queries import QueryError, load_sql
+from ..queries import QueryError, definitions, load_sql, parse_definitions
 from . import nulls
 
 STUB_PATH = ROOT / "zerg_sql" / "queries.pyi"
@@ -112,9 +113,38 @@ def describe(conn: psycopg.Connection, fn: Any) -> Description:
     columns = tuple(Column(cname, names.get(oid, "unknown"),
                            not (expr_ok or (table and table not in outer_oids and (table, col) in not_null)))
                     for (cname, oid, table, col), expr_ok in zip(cols, by_expression))
-    params = tuple(Param(p, names.get(o, "unknown"), i in analysis.optional_params)
+    documented = documented_nulls(name)
+    params = tuple(Param(p, names.get(o, "unknown"), i in analysis.optional_params or p in documented)
                    for i, (p, o) in enumerate(zip(fn.parameters or [], param_oids), 1))
     return Description(name, fn.operation, params, columns)
+
+
+@cache
+def _comments(path: Path) -> tuple[str, dict[str, str]]:
+    """A query file's header comment, and each query's comment lines (doc and inline)."""
+    lines = path.read_text().splitlines()
+    first = next((i for i, line in enumerate(lines) if re.match(r"^--\s*name\s*:", line)), len(lines))
+    header = " ".join(line[2:] for line in lines[:first] if line.startswith("--"))
+    per_query = {d.name: " ".join(line.strip()[2:] for line in d.text.splitlines()[1:] if line.strip().startswith("--"))
+                 for d in parse_definitions(path)}
+    return header, per_query
+
+
+def documented_nulls(name: str) -> set[str]:
+    """Parameters whose NULL meaning is documented: in the query's comments `:param is NULL`
+    (or `= None`); in the file's header `param: ... (None = now())`, as the dashboards'
+    `as_of`, which their SQL functions coalesce (invisible in the query text itself)."""
+    d = definitions().get(name)
+    if d is None or not d.params:
+        return set()
+    header, per_query = _comments(d.path)
+    found = set()
+    for p in d.params:
+        own = re.search(rf":{re.escape(p)}\b[^.;]*?\b(is|=)\s+(NULL|None)\b", per_query.get(name, ""))
+        head = re.search(rf"(?<![\w.:]){re.escape(p)}:[^.;]*?\b(None|NULL)\b", header)
+        if own or head:
+            found.add(p)
+    return found
 
 
 def _type_names(conn: psycopg.Connection, oids: list[int]) -> dict[int, str]:
