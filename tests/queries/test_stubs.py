@@ -64,7 +64,7 @@ def test_mypy_accepts_the_example_and_rejects_a_wrong_type(tmp_path):
     bad = tmp_path / "service_bad.py"
     bad.write_text(EXAMPLE.read_text().replace("agent_id=supervisor_id)", "agent_id=str(supervisor_id))"))
     assert bad.read_text() != EXAMPLE.read_text()
-    r = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+    r = subprocess.run([sys.executable, "-m", "mypy", "--strict",
                         "--cache-dir", "/tmp/zerg-sql-mypy-cache", str(EXAMPLE), str(bad)],
                        capture_output=True, text=True, cwd=ROOT, timeout=300)
     errors = [line for line in r.stdout.splitlines() if ": error:" in line]

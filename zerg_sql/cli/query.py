@@ -62,7 +62,7 @@ def list_(as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    width = max(len(d["name"]) for d in data)
+    width = max(len(str(d["name"])) for d in data)
     for d in data:
         mode = "read " if d["reads_only"] else "write"
         echo(f"{d['name']:<{width}}  {d['returns']:<8} {mode}  {d['file']:<16} {d['doc']}")
@@ -162,7 +162,7 @@ SECRET_COLUMNS = frozenset({"encrypted_value", "gmail_refresh_token", "secret", 
 REDACTED = "[REDACTED]"
 
 
-def redact_secret_columns(result):
+def redact_secret_columns(result: Any) -> Any:
     """A query result (a row dict, a list of them, or a plain value) with credential values replaced."""
     if isinstance(result, list):
         return [redact_secret_columns(r) for r in result]

@@ -78,7 +78,7 @@ def numbered_sql(fn: Any) -> str:
     return re.sub(r"%\((\w+)\)s", number, fn.sql)
 
 
-def describe(conn: psycopg.Connection, fn: Any) -> Description:
+def describe(conn: psycopg.Connection[Any], fn: Any) -> Description:
     """Prepare one query on `conn` (autocommit) and describe it; QueryError if PostgreSQL refuses it."""
     name = fn.__name__
     pg = conn.pgconn
@@ -147,20 +147,20 @@ def documented_nulls(name: str) -> set[str]:
     return found
 
 
-def _type_names(conn: psycopg.Connection, oids: list[int]) -> dict[int, str]:
+def _type_names(conn: psycopg.Connection[Any], oids: list[int]) -> dict[int, str]:
     if not oids:
         return {}
     return {r["oid"]: r["name"] for r in _catalog().list_type_names(conn, oids=sorted(set(oids)))}
 
 
-def _not_null(conn: psycopg.Connection, tables: list[int]) -> set[tuple[int, int]]:
+def _not_null(conn: psycopg.Connection[Any], tables: list[int]) -> set[tuple[int, int]]:
     if not tables:
         return set()
     return {(r["table_oid"], r["attnum"])
             for r in _catalog().list_not_null_columns(conn, table_oids=sorted(set(tables)))}
 
 
-def describe_all(conn: psycopg.Connection) -> tuple[list[Description], list[QueryError]]:
+def describe_all(conn: psycopg.Connection[Any]) -> tuple[list[Description], list[QueryError]]:
     """Describe every query of sql/queries; the failures come back instead of stopping."""
     from ..queries import queries
 
@@ -293,7 +293,7 @@ def render(descriptions: list[Description]) -> str:
     return "".join(out)
 
 
-def generate(conn: psycopg.Connection) -> str:
+def generate(conn: psycopg.Connection[Any]) -> str:
     """The text of queries.pyi for the schema `conn` sees; ZergError naming every query that fails."""
     descriptions, failed = describe_all(conn)
     if failed:
