@@ -1,4 +1,4 @@
-"""An example service module on the typed queries (checked by mypy --strict in tests/test_stubs.py).
+"""An example service module on the typed queries (checked by mypy --strict in tests/queries/test_stubs.py).
 
 It spawns the worker jobs of a supervisor run and records the outcome, the way Zerg's
 supervisor service does, in transactions the caller can see.

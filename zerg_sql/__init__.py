@@ -5,11 +5,13 @@
         run = queries.get_run(conn, run_id=1)
 """
 
+from typing import Any
+
 from .config import Environment, ZergError, get_environment
-from .db import connect, connect_async, pool
+from .db import async_pool, connect, connect_async, pool
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in ("queries", "aqueries"):
         from . import queries as q
 
@@ -17,4 +19,5 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["Environment", "ZergError", "get_environment", "connect", "connect_async", "pool", "queries", "aqueries"]
+__all__ = ["Environment", "ZergError", "get_environment", "connect", "connect_async", "pool", "async_pool", "queries",
+           "aqueries"]

@@ -22,9 +22,9 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Collection, Iterable
+from typing import Any, Callable
 
-import aiosql
 import psycopg
 
 from .config import SQL_DIR, Environment, ZergError
@@ -57,7 +57,7 @@ FIXED_SECONDS = 1.0  # catalog-only statements, FK validation of small tables, c
 SECTION = re.compile(r"^-- (\w+) -{5,}$", re.M)  # convert.sql's per-table section headers
 
 
-def _q(name: str) -> aiosql.queries.Queries:
+def _q(name: str) -> Any:  # aiosql makes the query attributes at load time
     return load_sql(f"adopt/{name}.sql")
 
 
@@ -66,10 +66,11 @@ def sql_text(name: str) -> str:
 
 
 def load_shapes() -> dict[str, list[list[str]]]:
-    return json.loads(SHAPES_FILE.read_text())
+    shapes: dict[str, list[list[str]]] = json.loads(SHAPES_FILE.read_text())
+    return shapes
 
 
-def dump_shapes(shapes: dict[str, list]) -> str:
+def dump_shapes(shapes: dict[str, list[Any]]) -> str:
     """shapes.json text: one catalog row per line, so a diff shows each changed object."""
     parts = []
     for name, rows in shapes.items():
@@ -80,7 +81,7 @@ def dump_shapes(shapes: dict[str, list]) -> str:
 
 # ---------------------------------------------------------------- catalog comparison
 
-def _by_key(rows) -> dict[tuple[str, str], frozenset[str]]:
+def _by_key(rows: Iterable[tuple[str, ...]]) -> dict[tuple[str, str], frozenset[str]]:
     """(kind, object) -> definitions. A key can hold several rows: describe_schema cuts
     `table.constraint` at 63 characters, so two constraints may share one object name."""
     out: dict[tuple[str, str], set[str]] = {}
@@ -95,7 +96,8 @@ class ShapeMatch:
     unknown: list[str] = field(default_factory=list)
 
 
-def compare_with_shapes(live_rows, shapes: dict[str, list], *, allow: set[tuple[str, str]] = frozenset()) -> ShapeMatch:
+def compare_with_shapes(live_rows: Iterable[Iterable[str]], shapes: dict[str, list[Any]], *,
+                        allow: Collection[tuple[str, str]] = frozenset()) -> ShapeMatch:
     """Every object of the live schema must look as in one of the known shapes (object by
     object: a long-lived database may carry some of the migration-built variants and not
     others), and every object all shapes have must be there. `allow` lists keys to ignore."""
@@ -113,7 +115,7 @@ def compare_with_shapes(live_rows, shapes: dict[str, list], *, allow: set[tuple[
         found = "; ".join(sorted(have)) or "(absent)"
         unknown.append(f"{kind} {obj}: {found}  -- known legacy shapes have: {expected}")
     scores = {name: sum(live.get(k) == shape.get(k) for k in keys) for name, shape in known.items()}
-    nearest = max(scores, key=scores.get)
+    nearest = max(scores, key=lambda name: scores[name])
     if not unknown and any(live.get(k) != known[nearest].get(k) for k in keys):
         nearest = "mixed (" + " and ".join(sorted(known)) + ")"
     return ShapeMatch(nearest=nearest, unknown=unknown)
@@ -144,7 +146,7 @@ def convert_sections() -> list[Section]:
     return sections
 
 
-def estimate(sizes: list[dict]) -> list[dict]:
+def estimate(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per table in conversion order: bytes, rows, seconds of rewrite, and when its lock is
     taken. Every lock is held until COMMIT (one transaction), and step 2 (dropping the legacy
     foreign keys) already locks every table that has or is the target of one."""
@@ -275,7 +277,7 @@ def _match_shape(runner: Runner, applied: set[str]) -> str:
     return match.nearest
 
 
-def _refuse_violations(conn) -> None:
+def _refuse_violations(conn: psycopg.Connection[Any]) -> None:
     violations = _violations(conn)
     if violations:
         lines = [f"{v['table_name']} id {v['row_ids']}: {v['constraint_name']}"
@@ -356,7 +358,7 @@ def _convert_and_record(runner: Runner, info: Callable[[str], None], fold: bool,
     return fixes
 
 
-def _violations(conn) -> list[dict]:
+def _violations(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
     q = _q("checks")
     found = []
     for query in (q.list_unknown_values, q.list_duplicates, q.list_invalid_json):
@@ -364,7 +366,7 @@ def _violations(conn) -> list[dict]:
     return found
 
 
-def _alembic_versions(conn, state: dict) -> list[str]:
+def _alembic_versions(conn: psycopg.Connection[Any], state: dict[str, Any]) -> list[str]:
     """The legacy Alembic revision(s); refuses anything but Zerg's head (or no table at all)."""
     versions = [r["version_num"] for r in _q("inspect").list_alembic_versions(conn)] if state["has_alembic_version"] else []
     if set(versions) - {ZERG_ALEMBIC_HEAD}:
@@ -374,7 +376,7 @@ def _alembic_versions(conn, state: dict) -> list[str]:
     return versions
 
 
-def _notes(conn, state: dict, fold: bool) -> list[str]:
+def _notes(conn: psycopg.Connection[Any], state: dict[str, Any], fold: bool) -> list[str]:
     notes = []
     versions = _alembic_versions(conn, state)
     notes.append(f"alembic_version ({', '.join(versions) or 'absent'}) will hold Zerg's head {ZERG_ALEMBIC_HEAD} "
@@ -390,14 +392,14 @@ def _notes(conn, state: dict, fold: bool) -> list[str]:
     return notes
 
 
-def _run(conn, info: Callable[[str], None], label: str, sql: str | Callable[[], object]) -> None:
+def _run(conn: psycopg.Connection[Any], info: Callable[[str], None], label: str, sql: str | Callable[[], object]) -> None:
     t = time.monotonic()
     sql() if callable(sql) else conn.execute(sql)
     info(f"  {label}: {time.monotonic() - t:.2f} s")
 
 
-def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], rows: list[dict], stmt_timeout: str,
-                fixes: list[dict]) -> None:
+def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], rows: list[dict[str, Any]], stmt_timeout: str,
+                fixes: list[dict[str, Any]]) -> None:
     total = max((r["lock_held_s"] for r in rows), default=0)
     out(f"-- adopt plan for schema {env.schema}: ONE transaction (lock_timeout={env.lock_timeout}, "
         f"statement_timeout={stmt_timeout} per statement), then 0001..0011 recorded as applied.")

@@ -90,7 +90,7 @@ def differences(expected: Catalog, now: Catalog) -> list[str]:
         if was == is_:
             continue
         if was is None:
-            lines.append(f"+ {kind} {name}: added outside zerg-sql ({_short(kind, is_)})")
+            lines.append(f"+ {kind} {name}: added outside zerg-sql ({_short(kind, is_ or '')})")
         elif is_ is None:
             lines.append(f"- {kind} {name}: dropped outside zerg-sql (was {_short(kind, was)})")
         else:

@@ -8,13 +8,18 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from .errors import ZergError as ZergError  # re-exported: services catch it from here
 from .urls import mask_url, normalize_url, url_info
 
-ROOT = Path(__file__).resolve().parent.parent
-SQL_DIR = ROOT / "sql"
-ENVIRONMENTS_FILE = ROOT / "environments.toml"
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+# An installed wheel has its own copy of sql/ and environments.toml inside the package
+# (setup.py puts them there); a checkout reads the top-level ones, the DBAs' source.
+_INSTALLED = (PACKAGE / "sql").is_dir()
+SQL_DIR = PACKAGE / "sql" if _INSTALLED else ROOT / "sql"
+ENVIRONMENTS_FILE = PACKAGE / "environments.toml" if _INSTALLED else ROOT / "environments.toml"
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(ms|s|min|m|h|d)?\s*$")
@@ -62,7 +67,7 @@ def dev_url_file() -> Path:
     return ROOT / ".dev" / "dev-url"
 
 
-def load_environments(path: Path = ENVIRONMENTS_FILE) -> dict[str, dict]:
+def load_environments(path: Path = ENVIRONMENTS_FILE) -> dict[str, dict[str, Any]]:
     with open(path, "rb") as f:
         return tomllib.load(f)
 

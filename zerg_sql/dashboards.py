@@ -12,12 +12,15 @@ from datetime import datetime
 from typing import Any, Mapping
 from uuid import UUID
 
+import psycopg
+
 from . import queries as _loader  # attribute access loads the SQL files on first use
 
 Row = dict[str, Any]
+Conn = psycopg.Connection[Any]
 
 
-def health(conn, *, high_errors: int = 10, some_errors: int = 5, window_minutes: int = 60,
+def health(conn: Conn, *, high_errors: int = 10, some_errors: int = 5, window_minutes: int = 60,
            as_of: datetime | None = None) -> Row:
     row = _loader.queries.get_reliability_health(conn, high_errors=high_errors, some_errors=some_errors,
                                          window_minutes=window_minutes, as_of=as_of)
@@ -25,7 +28,7 @@ def health(conn, *, high_errors: int = 10, some_errors: int = 5, window_minutes:
     return {**row, "high_errors": high_errors, "some_errors": some_errors, "window_minutes": window_minutes}
 
 
-def errors(conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None = None) -> Row:
+def errors(conn: Conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None = None) -> Row:
     rows = list(_loader.queries.list_reliability_errors(conn, hours=hours, max_rows=max_rows, as_of=as_of))
     groups = list(_loader.queries.list_reliability_error_groups(conn, hours=hours, max_rows=max_rows, as_of=as_of))
     totals: dict[str, int] = {"run": 0, "worker": 0}
@@ -42,7 +45,7 @@ def errors(conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None 
     }
 
 
-def performance(conn, *, hours: int = 24, as_of: datetime | None = None) -> Row:
+def performance(conn: Conn, *, hours: int = 24, as_of: datetime | None = None) -> Row:
     rows = list(_loader.queries.list_reliability_performance(conn, hours=hours, as_of=as_of))
     return {
         "hours": hours,
@@ -55,7 +58,7 @@ def performance(conn, *, hours: int = 24, as_of: datetime | None = None) -> Row:
 STUCK_CATEGORIES = ("stuck_running", "queued_never_started", "orphaned_created")
 
 
-def stuck(conn, *, threshold_mins: int = 10, max_rows: int = 50, orphan_mins: int = 5,
+def stuck(conn: Conn, *, threshold_mins: int = 10, max_rows: int = 50, orphan_mins: int = 5,
           as_of: datetime | None = None) -> Row:
     rows = list(_loader.queries.list_reliability_stuck_workers(conn, threshold_mins=threshold_mins, max_rows=max_rows,
                                                        orphan_mins=orphan_mins, as_of=as_of))
@@ -68,12 +71,12 @@ def stuck(conn, *, threshold_mins: int = 10, max_rows: int = 50, orphan_mins: in
             "stuck_count": categories["stuck_running"]["total"], "categories": categories}
 
 
-def runners(conn, *, max_rows: int = 100) -> Row:
+def runners(conn: Conn, *, max_rows: int = 100) -> Row:
     rows = list(_loader.queries.list_reliability_runners(conn, max_rows=max_rows))
     return {"total": rows[0]["total"] if rows else 0, "runners": [_without(r, "total") for r in rows]}
 
 
-def queue(conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None = None) -> Row:
+def queue(conn: Conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None = None) -> Row:
     problems = list(_loader.queries.list_queue_problem_jobs(conn, hours=hours, max_rows=max_rows, as_of=as_of))
     return {
         "health": _loader.queries.get_queue_health(conn, as_of=as_of),
@@ -84,12 +87,12 @@ def queue(conn, *, hours: int = 24, max_rows: int = 50, as_of: datetime | None =
     }
 
 
-def traces(conn, *, max_rows: int = 20, skip: int = 0) -> Row:
+def traces(conn: Conn, *, max_rows: int = 20, skip: int = 0) -> Row:
     rows = list(_loader.queries.list_recent_traces(conn, max_rows=max_rows, skip=skip))
     return {"traces": rows, "limit": max_rows, "offset": skip, "count": len(rows)}
 
 
-def trace(conn, trace_id: UUID | str, *, level: str = "summary", max_events: int = 100,
+def trace(conn: Conn, trace_id: UUID | str, *, level: str = "summary", max_events: int = 100,
           slow_ms: int = 60000) -> Row | None:
     """One trace: header, timeline, anomalies (and LLM details at level full); None if unknown."""
     summary = _loader.queries.get_trace_summary(conn, trace_id=trace_id)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Mapping
+from typing import Any, Mapping
 
 import psycopg
 import psycopg_pool
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 
 from .config import Environment, ZergError, require_url
 from .queries import internal
@@ -31,25 +31,38 @@ def _options(url: str, search_path: tuple[str, ...] | None, settings: Mapping[st
     return " ".join(p for p in parts if p)
 
 
+# Every connection zerg-sql makes for a service, sync or async, single or pooled, is set
+# up by these keyword arguments: the options above, dict rows (what the typed stubs
+# describe) and psycopg's automatic server-side prepare after this many executions of
+# the same statement (the fast path of a repeated point lookup).
+PREPARE_THRESHOLD = 5
+# I01 (docs/queries.md): a pooled connection is checked before it is handed out (one
+# empty round trip, psycopg_pool's check_connection) and replaced after this many seconds.
+POOL_MAX_LIFETIME = 300.0
+
+
 def connection_kwargs(target: Environment | str, *, search_path: tuple[str, ...] | None = None,
                       application_name: str = "zerg-sql", connect_timeout: int = 10,
-                      settings: Mapping[str, str] | None = None) -> tuple[str, dict]:
+                      settings: Mapping[str, str] | None = None) -> tuple[str, dict[str, Any]]:
+    """The URL and psycopg connect() keyword arguments of every zerg-sql connection."""
     if isinstance(target, Environment):
         url = require_url(target)
         search_path = search_path or target.search_path
     else:
         url = target
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "options": _options(url, search_path, settings),
         "application_name": application_name,
         "connect_timeout": connect_timeout,
+        "row_factory": dict_row,
+        "prepare_threshold": PREPARE_THRESHOLD,
     }
     return url, kwargs
 
 
 def connect(target: Environment | str, *, autocommit: bool = False, search_path: tuple[str, ...] | None = None,
             application_name: str = "zerg-sql", connect_timeout: int = 10,
-            settings: Mapping[str, str] | None = None) -> psycopg.Connection:
+            settings: Mapping[str, str] | None = None) -> psycopg.Connection[DictRow]:
     """A psycopg connection with dict rows, the environment's search_path and TimeZone=UTC.
 
     `target` is an Environment (its URL and search_path) or a URL (search_path as given);
@@ -58,29 +71,60 @@ def connect(target: Environment | str, *, autocommit: bool = False, search_path:
     url, kwargs = connection_kwargs(target, search_path=search_path, application_name=application_name,
                                     connect_timeout=connect_timeout, settings=settings)
     try:
-        return psycopg.connect(url, autocommit=autocommit, row_factory=dict_row, **kwargs)
+        return psycopg.Connection.connect(url, autocommit=autocommit, **kwargs)
     except psycopg.Error as e:
         raise ZergError(f"cannot connect to {scrub(url)}: {scrub(str(e)).strip()}") from None
 
 
 async def connect_async(target: Environment | str, *, autocommit: bool = False,
-                        search_path: tuple[str, ...] | None = None,
-                        application_name: str = "zerg-sql") -> psycopg.AsyncConnection:
-    """The async twin of connect(), for services on asyncio (use with zerg_sql.aqueries)."""
-    url, kwargs = connection_kwargs(target, search_path=search_path, application_name=application_name)
+                        search_path: tuple[str, ...] | None = None, application_name: str = "zerg-sql",
+                        connect_timeout: int = 10,
+                        settings: Mapping[str, str] | None = None) -> psycopg.AsyncConnection[DictRow]:
+    """The async twin of connect(), set up the same way (use with zerg_sql.aqueries)."""
+    url, kwargs = connection_kwargs(target, search_path=search_path, application_name=application_name,
+                                    connect_timeout=connect_timeout, settings=settings)
     try:
-        return await psycopg.AsyncConnection.connect(url, autocommit=autocommit, row_factory=dict_row, **kwargs)
+        return await psycopg.AsyncConnection.connect(url, autocommit=autocommit, **kwargs)
     except psycopg.Error as e:
         raise ZergError(f"cannot connect to {scrub(url)}: {scrub(str(e)).strip()}") from None
 
 
+def _pool_args(target: Environment | str, search_path: tuple[str, ...] | None, application_name: str,
+               settings: Mapping[str, str] | None, pool_kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    url, kwargs = connection_kwargs(target, search_path=search_path, application_name=application_name,
+                                    settings=settings)
+    pool_kwargs.setdefault("max_lifetime", POOL_MAX_LIFETIME)
+    pool_kwargs.setdefault("name", application_name)
+    return url, kwargs
+
+
 def pool(target: Environment | str, *, min_size: int = 1, max_size: int = 10,
-         search_path: tuple[str, ...] | None = None, **pool_kwargs) -> psycopg_pool.ConnectionPool:
-    """A psycopg_pool.ConnectionPool whose connections are set up like connect()'s."""
-    url, kwargs = connection_kwargs(target, search_path=search_path, application_name="zerg-sql pool")
-    kwargs["row_factory"] = dict_row
-    return psycopg_pool.ConnectionPool(url, min_size=min_size, max_size=max_size, kwargs=kwargs,
-                                       open=True, **pool_kwargs)
+         search_path: tuple[str, ...] | None = None, application_name: str = "zerg-sql pool",
+         settings: Mapping[str, str] | None = None,
+         **pool_kwargs: Any) -> psycopg_pool.ConnectionPool[psycopg.Connection[DictRow]]:
+    """An open psycopg_pool.ConnectionPool whose connections are set up like connect()'s.
+
+    Each connection is checked when it is handed out and replaced after POOL_MAX_LIFETIME
+    seconds; `with pool.connection() as conn:` is one transaction (commit at the end of
+    the block, rollback on an exception). Other psycopg_pool arguments pass through.
+    """
+    url, kwargs = _pool_args(target, search_path, application_name, settings, pool_kwargs)
+    pool_kwargs.setdefault("check", psycopg_pool.ConnectionPool.check_connection)
+    return psycopg_pool.ConnectionPool(url, connection_class=psycopg.Connection[DictRow], kwargs=kwargs,
+                                       min_size=min_size, max_size=max_size, open=True, **pool_kwargs)
+
+
+def async_pool(target: Environment | str, *, min_size: int = 1, max_size: int = 10,
+               search_path: tuple[str, ...] | None = None, application_name: str = "zerg-sql pool",
+               settings: Mapping[str, str] | None = None,
+               **pool_kwargs: Any) -> psycopg_pool.AsyncConnectionPool[psycopg.AsyncConnection[DictRow]]:
+    """The async twin of pool(), not yet open: `async with async_pool(env) as pool:` (or
+    `await pool.open()` / `await pool.close()`) in the application's lifespan, then
+    `async with pool.connection() as conn:` per request, one transaction (docs/queries.md)."""
+    url, kwargs = _pool_args(target, search_path, application_name, settings, pool_kwargs)
+    pool_kwargs.setdefault("check", psycopg_pool.AsyncConnectionPool.check_connection)
+    return psycopg_pool.AsyncConnectionPool(url, connection_class=psycopg.AsyncConnection[DictRow], kwargs=kwargs,
+                                            min_size=min_size, max_size=max_size, open=False, **pool_kwargs)
 
 
 def wait_for_server(url: str, timeout: float) -> None:

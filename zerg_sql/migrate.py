@@ -29,14 +29,14 @@ from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import psycopg
 from sqlparse import lexer
 from sqlparse import tokens as T
-from yoyo import read_migrations
-from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
-from yoyo.migrations import Migration, MigrationList, topological_sort
+from yoyo import read_migrations  # type: ignore[import-untyped]  # yoyo ships no types
+from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend  # type: ignore[import-untyped]
+from yoyo.migrations import Migration, MigrationList, topological_sort  # type: ignore[import-untyped]
 
 from . import catalog_drift
 from .config import SQL_DIR, Environment, ZergError, require_url
@@ -65,7 +65,7 @@ def _normalised(text: str) -> str:
     # SQL, respecting quotes and $$ bodies; what remains is joined with single spaces. The
     # lexer alone gives the same tokens as sqlparse.parse(...).flatten() (same checksums, all
     # 118 .sql files compared) at a quarter of the time: parse also groups, which we ignore.
-    return " ".join(value for ttype, value in lexer.tokenize(text)
+    return " ".join(value for ttype, value in lexer.tokenize(text)  # type: ignore[no-untyped-call]
                     if ttype not in T.Whitespace and ttype not in T.Comment)
 
 
@@ -121,7 +121,7 @@ def read_function_files(folder: Path) -> list[FunctionFile]:
 
 # ---------------------------------------------------------------- yoyo, on our connection
 
-class _Backend(PostgresqlPsycopgBackend):
+class _Backend(PostgresqlPsycopgBackend):  # type: ignore[misc]  # yoyo's class is untyped
     """yoyo's psycopg backend driven on a connection we opened and configured.
 
     Its lock becomes a no-op (we hold an advisory lock for the whole command), the
@@ -129,7 +129,7 @@ class _Backend(PostgresqlPsycopgBackend):
     migration, yoyo's records and our ledger in one transaction.
     """
 
-    def __init__(self, conn: psycopg.Connection, runner: "Runner"):
+    def __init__(self, conn: psycopg.Connection[Any], runner: "Runner"):
         self._connection = conn
         self.DatabaseError = psycopg.DatabaseError
         self.migration_table = YOYO_TABLE
@@ -139,20 +139,20 @@ class _Backend(PostgresqlPsycopgBackend):
         self.runner = runner
 
     @contextmanager
-    def lock(self, timeout=10):
+    def lock(self, timeout: float = 10) -> Iterator[None]:
         yield
 
-    def init_database(self):  # no yoyo_lock table, no yoyo_tmp_* probe
+    def init_database(self) -> None:  # no yoyo_lock table, no yoyo_tmp_* probe
         pass
 
-    def list_tables(self, **kwargs):
+    def list_tables(self, **kwargs: Any) -> list[str]:
         # yoyo's version reads self.uri, which we don't have; same query, current schema.
         return [r[0] for r in self.execute(self.list_tables_sql, {"schema": self.runner.env.schema}).fetchall()]
 
-    def apply_one(self, migration, force=False, mark=True):
+    def apply_one(self, migration: Migration, force: bool = False, mark: bool = True) -> None:
         self.runner._run_one(self, migration, "apply")
 
-    def rollback_one(self, migration, force=False):
+    def rollback_one(self, migration: Migration, force: bool = False) -> None:
         self.runner._run_one(self, migration, "rollback")
 
 
@@ -160,7 +160,7 @@ class _Backend(PostgresqlPsycopgBackend):
 
 @dataclass
 class Status:
-    applied: list[dict] = field(default_factory=list)   # ledger rows, each with a `state`
+    applied: list[dict[str, Any]] = field(default_factory=list)   # ledger rows, each with a `state`
     pending: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
@@ -175,7 +175,7 @@ class Status:
     def pending_functions(self) -> list[dict]:
         return [f for f in self.functions if f["state"] != "ok"]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "schema_exists": self.schema_exists,
             "applied": [
@@ -211,14 +211,20 @@ class Runner:
         self.command = command
         self.lock_wait = env.lock_wait if lock_wait is None else lock_wait
         self.actor = f"{getpass.getuser()}@{socket.gethostname()}:{os.getpid()}"
-        self.conn: psycopg.Connection | None = None
+        self._conn: psycopg.Connection[Any] | None = None
+
+    @property
+    def conn(self) -> psycopg.Connection[Any]:
+        if self._conn is None:
+            raise ZergError("the migration runner is not connected (use it as `with Runner(env) as runner:`)")
+        return self._conn
 
     # -- connection ------------------------------------------------------------
     def __enter__(self) -> "Runner":
         url = require_url(self.env)
         try:
             # autocommit: yoyo issues BEGIN/COMMIT itself; session settings then persist.
-            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as e:
             raise ZergError(f"cannot connect to {scrub(url)}: {scrub(str(e)).strip()}") from None
         internal.configure_migration_session(
@@ -231,9 +237,9 @@ class Runner:
             internal.enable_client_connection_check(self.conn)
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self.conn is not None:
-            self.conn.close()
+    def __exit__(self, *exc: object) -> None:
+        if self._conn is not None:
+            self._conn.close()
 
     def migrations(self) -> MigrationList:
         migrations = read_migrations(*[str(d) for d in self.dirs if d.is_dir()])
@@ -320,7 +326,7 @@ class Runner:
                 internal.release_migration_lock(self.conn, schema=self.env.schema)
 
     @staticmethod
-    def _describe_holder(h: dict | None) -> str:
+    def _describe_holder(h: dict[str, Any] | None) -> str:
         if not h:
             return "another session (it just released it)"
         return (f"server pid {h['pid']} ({h['application_name'] or 'no application name'}, "
@@ -467,7 +473,7 @@ class Runner:
         except ValueError:
             return str(m.path)
 
-    def _unknown_message(self, mid: str, recorded: str | None, sums: dict[str, str], ledger: dict) -> str:
+    def _unknown_message(self, mid: str, recorded: str | None, sums: dict[str, str], ledger: dict[str, Any]) -> str:
         renamed = [new for new, s in sums.items() if recorded and s == recorded and new not in ledger]
         if renamed:
             return (f"{mid}: applied, but its file was renamed to {renamed[0]}; rename it back "
@@ -753,8 +759,10 @@ class Runner:
         without running it, inside the caller's `backend.transaction()`."""
         self._record(backend, m, "apply", started)
 
-    def _check_outside(self, what: str, before: list[dict], after: list[dict]) -> None:
-        key = lambda r: (r["kind"], r["schema"], r["name"], r["version"])  # noqa: E731
+    def _check_outside(self, what: str, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+        def key(r: dict[str, Any]) -> tuple[Any, ...]:
+            return (r["kind"], r["schema"], r["name"], r["version"])
+
         b, a = {key(r) for r in before}, {key(r) for r in after}
         if a != b:
             changed = sorted({f"{k[0]} {k[1]}.{k[2]}" for k in (a ^ b)})

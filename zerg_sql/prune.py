@@ -9,9 +9,12 @@ time partitions: docs/retention.md. Queries: sql/queries/retention.sql.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Any, Callable
+
+import psycopg
 
 from .config import Environment, ZergError, parse_duration
 from .db import connect
@@ -89,12 +92,12 @@ def prune(env: Environment, older_than: timedelta, *, tables: tuple[str, ...] = 
     return results
 
 
-def _audit_batches(conn, cutoff: datetime, batch_size: int):
+def _audit_batches(conn: psycopg.Connection[Any], cutoff: datetime, batch_size: int) -> Iterator[int | None]:
     while True:
         yield queries.delete_llm_audit_batch(conn, cutoff=cutoff, batch_size=batch_size)
 
 
-def _event_batches(conn, cutoff: datetime, batch_size: int):
+def _event_batches(conn: psycopg.Connection[Any], cutoff: datetime, batch_size: int) -> Iterator[int | None]:
     boundary = queries.get_run_events_boundary(conn, cutoff=cutoff)
     after_id = 0
     while True:

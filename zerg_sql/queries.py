@@ -7,7 +7,8 @@ runner's own bookkeeping queries (plain aiosql, unwrapped).
 
 Each service query is loaded by aiosql (its SQL text, parameters and operation) and
 called through a thin wrapper that runs that SQL with psycopg on a dict-row cursor kept
-per connection and thread (async: a new cursor per call), and turns bad input into a
+per connection and thread (async: one of a free list per connection, taken for the
+call), and turns bad input into a
 `QueryError` naming the query and the parameter:
 
 * before anything is sent: a missing, extra or positional parameter, and a value whose
@@ -43,6 +44,7 @@ from psycopg.types.json import Jsonb
 
 from .config import SQL_DIR, ZergError
 from .types import sql_type
+from .urls import redact_row_contents
 
 __all__ = ["QueryError", "copy_rows", "acopy_rows", "definitions", "load_sql", "queries", "aqueries", "internal"]
 
@@ -50,14 +52,20 @@ __all__ = ["QueryError", "copy_rows", "acopy_rows", "definitions", "load_sql", "
 class QueryError(ZergError):
     """Bad input to a named query: says which query, which parameter, and why.
 
-    `query`, `parameter` (None when it cannot be told) and `sqlstate` (None for errors
-    found before the statement was sent). The psycopg error, if any, is `__cause__`.
+    `query`, `parameter` (None when it cannot be told), `sqlstate` and `constraint` (None
+    for errors found before the statement was sent). The message never holds row
+    contents: PostgreSQL's `Failing row contains (...)` and `Key (x)=(...)` values may be
+    credential columns (a users row carries its Gmail refresh token), and services log
+    these errors. For the same reason the psycopg error, whose text has them, is not
+    chained (`__cause__` is None), so a logged traceback does not print it either.
     """
 
-    def __init__(self, query: str, message: str, parameter: str | None = None, sqlstate: str | None = None):
+    def __init__(self, query: str, message: str, parameter: str | None = None, sqlstate: str | None = None,
+                 constraint: str | None = None):
         self.query = query
         self.parameter = parameter
         self.sqlstate = sqlstate
+        self.constraint = constraint
         where = f"query {query}" + (f", parameter {parameter}" if parameter else "")
         super().__init__(f"{where}: {message}")
 
@@ -326,12 +334,15 @@ def _translate(name: str, e: BaseException, rows: list[Mapping[str, Any]]) -> Qu
     if isinstance(e, UnicodeEncodeError):
         message = "value is not valid Unicode text (lone surrogate?)"
     else:
-        message = ((diag.message_primary if diag else None) or str(e)).strip()
-        if diag is not None and diag.message_detail:
-            message += f" ({diag.message_detail.strip()})"
+        # Primary message, detail and COPY context without the row values they quote.
+        message = redact_row_contents(((diag.message_primary if diag else None) or str(e)).strip())
+        detail = redact_row_contents(diag.message_detail or "").strip() if diag is not None else ""
+        if detail:
+            message += f" ({detail})"
         if diag is not None and (diag.context or "").startswith("COPY"):
-            message += f" [{diag.context.strip()}]"
-    return QueryError(name, message, _culprit(e, rows), getattr(diag, "sqlstate", None) if diag else None)
+            message += f" [{redact_row_contents(diag.context or '').strip()}]"
+    return QueryError(name, message, _culprit(e, rows), diag.sqlstate if diag else None,
+                      diag.constraint_name if diag else None)
 
 
 # ------------------------------------------------------------------ wrappers
@@ -412,7 +423,7 @@ def _wrap_sync(name: str, fn: Any) -> Any:
                 cur.executemany(sql, params)
                 return cur.rowcount
             except _INPUT_ERRORS as e:
-                raise _translate(name, e, params) from e
+                raise _translate(name, e, params) from None
 
         return _describe(many, name, fn)
 
@@ -427,7 +438,7 @@ def _wrap_sync(name: str, fn: Any) -> Any:
         try:
             return fetch(_cursor(conn).execute(sql, kwargs))
         except _INPUT_ERRORS as e:
-            raise _translate(name, e, [kwargs]) from e
+            raise _translate(name, e, [kwargs]) from None
 
     return _describe(call, name, fn)
 
@@ -439,7 +450,7 @@ def _rows(name: str, sql: str, conn: psycopg.Connection, params: dict[str, Any])
     try:
         rows = _cursor(conn).execute(sql, params).fetchall()
     except _INPUT_ERRORS as e:
-        raise _translate(name, e, [params]) from e
+        raise _translate(name, e, [params]) from None
     yield from rows
 
 
@@ -454,7 +465,7 @@ def _wrap_aiosql(name: str, fn: Any, check: Callable[[Mapping[str, Any]], None])
                 return _guard_rows(name, result, params)
             return result
         except _INPUT_ERRORS as e:
-            raise _translate(name, e, params) from e
+            raise _translate(name, e, params) from None
 
     return _describe(call, name, fn)
 
@@ -463,16 +474,34 @@ def _guard_rows(name: str, result: Iterator[Any], params: list) -> Iterator[Any]
     try:
         yield from result
     except _INPUT_ERRORS as e:
-        raise _translate(name, e, params) from e
+        raise _translate(name, e, params) from None
 
 
-async def _arun(conn: psycopg.AsyncConnection, fn: Any, sql: str, params: Any) -> Any:
+# Async cursors: a free list per connection, stored on it like the sync cursors. A call
+# takes a cursor for itself and puts it back when done, so tasks sharing an
+# AsyncConnection never share a cursor between execute and fetch; and the common case
+# reuses one instead of making and closing a cursor per call (which cost about as much as
+# the rest of the wrapper).
+_ACURSORS = "_zerg_sql_acursors"
+
+
+def _take_acursor(conn: psycopg.AsyncConnection[Any]) -> tuple[list[Any], psycopg.AsyncCursor[Any]]:
+    try:
+        free: list[Any] = conn.__dict__[_ACURSORS]
+    except (KeyError, AttributeError):
+        if not isinstance(conn, psycopg.AsyncConnection):
+            raise TypeError(f"expected a psycopg.AsyncConnection, got {type(conn).__name__} "
+                            "(a Connection takes zerg_sql.queries.queries)") from None
+        free = conn.__dict__.setdefault(_ACURSORS, [])
+    return free, (free.pop() if free else conn.cursor(row_factory=dict_row))
+
+
+async def _arun(conn: psycopg.AsyncConnection[Any], fn: Any, sql: str, params: Any) -> Any:
     # aiosql's async psycopg adapter reads rows by position ($ fails on dict rows) and
     # returns None for executemany, so async statements run here on the same SQL text.
-    # A new cursor per call: tasks sharing one AsyncConnection may interleave between
-    # execute and fetch, so a cursor kept per connection could hand one task's rows to another.
     op = fn.operation
-    async with conn.cursor(row_factory=dict_row) as cur:
+    free, cur = _take_acursor(conn)
+    try:
         if op is SQLOperationType.INSERT_UPDATE_DELETE_MANY:
             await cur.executemany(sql, params)
             return cur.rowcount
@@ -483,6 +512,8 @@ async def _arun(conn: psycopg.AsyncConnection, fn: Any, sql: str, params: Any) -
         if op is SQLOperationType.SELECT_VALUE:
             return None if row is None else next(iter(row.values()))
         return row
+    finally:
+        free.append(cur)
 
 
 def _wrap_async(name: str, fn: Any) -> Any:
@@ -493,22 +524,31 @@ def _wrap_async(name: str, fn: Any) -> Any:
     if fn.operation is SQLOperationType.SELECT:
         async def agen(conn: psycopg.AsyncConnection, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
             rows = _check_call(name, fn, check, args, kwargs)
+            free, cur = _take_acursor(conn)
             try:
-                async with conn.cursor(row_factory=dict_row) as cur:
-                    await cur.execute(sql, kwargs)
-                    async for row in cur:
-                        yield row
+                await cur.execute(sql, kwargs)
+                found = await cur.fetchall()   # all at once, like the sync generator
             except _INPUT_ERRORS as e:
-                raise _translate(name, e, rows) from e
+                raise _translate(name, e, rows) from None
+            finally:
+                free.append(cur)
+            for row in found:
+                yield row
 
         return _describe(agen, name, fn)
 
     async def acall(conn: psycopg.AsyncConnection, *args: Any, **kwargs: Any) -> Any:
-        rows = _check_call(name, fn, check, args, kwargs)
+        if many:
+            rows = _check_call(name, fn, check, args, kwargs)
+        elif args:
+            raise _by_name(name, fn)
+        else:
+            check(kwargs)
+            rows = [kwargs]
         try:
             return await _arun(conn, fn, sql, rows if many else kwargs)
         except _INPUT_ERRORS as e:
-            raise _translate(name, e, rows) from e
+            raise _translate(name, e, rows) from None
 
     return _describe(acall, name, fn)
 
@@ -611,7 +651,7 @@ def copy_rows(conn: psycopg.Connection, name: str, rows: Iterable[Mapping[str, A
                 copy.write_row(_copy_row(name, columns, count, row))
     except _INPUT_ERRORS as e:
         # The server reports the line and column in its context; name the column.
-        raise _translate(f"copy {name}", e, [dict.fromkeys(columns)]) from e
+        raise _translate(f"copy {name}", e, [dict.fromkeys(columns)]) from None
     return count
 
 
@@ -624,5 +664,5 @@ async def acopy_rows(conn: psycopg.AsyncConnection, name: str, rows: Iterable[Ma
             for count, row in enumerate(rows, 1):
                 await copy.write_row(_copy_row(name, columns, count, row))
     except _INPUT_ERRORS as e:
-        raise _translate(f"copy {name}", e, [dict.fromkeys(columns)]) from e
+        raise _translate(f"copy {name}", e, [dict.fromkeys(columns)]) from None
     return count

@@ -66,8 +66,7 @@ SESSION = {"plan_cache_mode": "force_generic_plan"}
 
 def connect(url: str, name: str = "zerg-sql queue worker") -> psycopg.Connection[dict[str, Any]]:
     """An autocommit connection with dict rows, TimeZone UTC and SESSION's settings."""
-    conn = db.connect(url, autocommit=True, application_name=name, settings=SESSION)
-    return cast("psycopg.Connection[dict[str, Any]]", conn)
+    return db.connect(url, autocommit=True, application_name=name, settings=SESSION)
 
 
 def in_transaction(fn: Handler) -> Handler:

@@ -14,6 +14,21 @@ _SCHEMES = ("postgresql+psycopg://", "postgresql+psycopg2://", "postgresql://", 
 
 # Every password we have seen this process; masked out of every message we print or log.
 _SECRETS: set[str] = set()
+# A password made of word characters only and shorter than 16 (docker-compose's `zerg`)
+# may equal an ordinary word of the output (a database, schema or user name), so it is
+# masked only where a password stands: a URL's user info, password=..., PASSWORD '...',
+# JSON. Any other (long, or with other characters) cannot be mistaken for a word and is
+# masked wherever it appears, in any error text.
+_WORDLIKE = re.compile(r"[A-Za-z0-9_]{1,15}")
+_PASSWORD_SPOTS = [
+    # user:password@ in any URL (one we were never told about too)
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@", re.I), r"\1***@"),
+    # key=value DSNs; stop at quotes, & and whitespace so JSON and URLs around it stay intact.
+    # A value the database already redacted stays as it is (the dashboards show [REDACTED]).
+    (re.compile(r"(password\s*=\s*)(?!\[REDACTED\])('[^']*'|[^\s'\"&]+)", re.I), r"\1***"),
+    (re.compile(r"(\bpassword\s+)'(?:[^']|'')*'", re.I), r"\1'***'"),        # SQL: PASSWORD '...'
+    (re.compile(r'("password"\s*:\s*)"(?:[^"\\]|\\.)*"', re.I), r'\1"***"'),   # JSON
+]
 
 
 def register_secret(value: str | None) -> None:
@@ -23,14 +38,42 @@ def register_secret(value: str | None) -> None:
 
 
 def scrub(text: str) -> str:
-    """Replace every known password (and any URL's password) in text with ***."""
+    """Text with every password masked (***) and no row contents of a server error.
+
+    A known password that could not be an ordinary word is replaced wherever it appears;
+    one that could (`zerg`) only where a password stands, so `database=zerg` stays.
+    """
     for secret in sorted(_SECRETS, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    # A password we were never told about, inside any URL in the text.
-    text = re.sub(r"(postgres(?:ql)?(?:\+\w+)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    # key=value DSNs; stop at quotes, & and whitespace so JSON and URLs around it stay intact.
-    # A value the database already redacted stays as it is (the dashboards show [REDACTED]).
-    return re.sub(r"(password\s*=\s*)(?!\[REDACTED\])('[^']*'|[^\s'\"&]+)", r"\1***", text, flags=re.I)
+        if not _WORDLIKE.fullmatch(secret):
+            text = text.replace(secret, "***")
+    for pattern, replacement in _PASSWORD_SPOTS:
+        text = pattern.sub(replacement, text)
+    return redact_row_contents(text)
+
+
+# What PostgreSQL quotes of a table's rows in its error texts: the whole failing row of a
+# NOT NULL or CHECK violation, the key values of a unique, foreign key or exclusion
+# violation, the value a COPY line failed on. Any of it may be a credential column
+# (users.gmail_refresh_token), so none of it is shown; constraint, column and key names stay.
+_FAILING_ROW = re.compile(r"[ \t]*(?:DETAIL:\s*)?Failing row contains \(.*?\)\.?(?=\n[A-Z]+:|\Z)\n?", re.S)
+_KEY_VALUES = re.compile(r"\b((?:[Kk]ey|existing key) \(.*?\))=\(.*?\)"
+                         r"(?=( already exists| is not present| is still referenced| conflicts with|\.?\s*(?:\n|\Z)))",
+                         re.S)
+_COPY_VALUE = re.compile(r"(\bCOPY \w+, line \d+, column \w+): .*?(?=\n|\Z)")
+
+
+def redact_row_contents(text: str) -> str:
+    """Server error text without the row values PostgreSQL quotes (Failing row contains ...,
+    Key (x)=(...), a COPY line's value)."""
+    if "ailing row" not in text and "ey (" not in text and "COPY " not in text:
+        return text
+    text = _FAILING_ROW.sub("", text)
+    text = _KEY_VALUES.sub(r"\1", text)
+    # Where the end of the quoted values could not be told (other text on the same line),
+    # drop everything from them on rather than show any of it.
+    text = re.sub(r"[ \t]*(?:DETAIL:\s*)?Failing row contains \(.*", "", text, flags=re.S)
+    text = re.sub(r"\b((?:[Kk]ey|existing key) \([^=\n]*?\))=\(.*", r"\1", text)
+    return _COPY_VALUE.sub(r"\1", text)
 
 
 def mask_url(url: str) -> str:

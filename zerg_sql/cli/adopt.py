@@ -11,7 +11,7 @@ from .context import Context, confirm
 from .output import echo, progress
 
 
-def _interval(ctx, param, value):
+def _interval(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and parse_duration(value) is None:
         raise click.BadParameter("use a PostgreSQL interval such as 900s, 30min or 1h")
     return value

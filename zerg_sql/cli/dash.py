@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 from uuid import UUID
 
 import click
@@ -22,7 +24,7 @@ from .dash_render import RENDERERS
 from .output import echo, echo_json
 
 
-def _as_of(_ctx, _param, value: str | None) -> datetime | None:
+def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
@@ -32,7 +34,7 @@ def _as_of(_ctx, _param, value: str | None) -> datetime | None:
     return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)  # naive means UTC, as in Zerg
 
 
-def _trace_id(_ctx, _param, value: str) -> UUID:
+def _trace_id(_ctx: click.Context, _param: click.Parameter, value: str) -> UUID:
     try:
         return UUID(value)
     except ValueError:
@@ -43,22 +45,22 @@ AS_OF = click.option("--as-of", callback=_as_of, metavar="TIMESTAMP",
                      help="End the time window here instead of now (ISO; naive = UTC).")
 
 
-def dashboard(name: str):
+def dashboard(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Common options of every dashboard: --json, --watch SECONDS, --count N."""
-    def wrap(fetch):
+    def wrap(fetch: Callable[..., Any]) -> Callable[..., Any]:
         @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (one document per refresh).")
         @click.option("--watch", type=click.FloatRange(1, 3600), metavar="SECONDS",
                       help="Refresh every SECONDS (1-3600) until Ctrl-C, like the web page.")
         @click.option("--count", type=click.IntRange(1), metavar="N", help="With --watch: stop after N refreshes.")
-        @click.pass_obj
+        @click.pass_obj  # type: ignore[arg-type]  # functools.wraps' result does not type-match click's
         @functools.wraps(fetch)
-        def command(ctx: Context, as_json: bool, watch: float | None, count: int | None, **params):
+        def command(ctx: Context, as_json: bool, watch: float | None, count: int | None, **params: Any) -> None:
             show(ctx, name, lambda conn: fetch(conn, **params), as_json, watch, count)
         return command
     return wrap
 
 
-def show(ctx: Context, name: str, fetch, as_json: bool, watch: float | None, count: int | None) -> None:
+def show(ctx: Context, name: str, fetch: Callable[[psycopg.Connection[Any]], Any], as_json: bool, watch: float | None, count: int | None) -> None:
     if count and not watch:
         raise click.UsageError("--count needs --watch")
     clear = bool(watch) and not as_json and sys.stdout.isatty()
@@ -107,7 +109,7 @@ def dash() -> None:
 @click.option("--window-minutes", type=click.IntRange(1, 10080), default=60, show_default=True)
 @AS_OF
 @dashboard("health")
-def health(conn, **params):
+def health(conn: psycopg.Connection[Any], **params: Any) -> dict[str, Any]:
     """System health: healthy, degraded or unhealthy, from recent errors and runners."""
     return dashboards.health(conn, **params)
 
@@ -118,7 +120,7 @@ def health(conn, **params):
               help="Rows per list and signature groups shown.")
 @AS_OF
 @dashboard("errors")
-def errors(conn, **params):
+def errors(conn: psycopg.Connection[Any], **params: Any) -> dict[str, Any]:
     """Failed runs and workers: true totals, grouped by error signature, latest first."""
     return dashboards.errors(conn, **params)
 
@@ -127,7 +129,7 @@ def errors(conn, **params):
 @click.option("--hours", type=click.IntRange(1, 168), default=24, show_default=True)
 @AS_OF
 @dashboard("perf")
-def perf(conn, **params):
+def perf(conn: psycopg.Connection[Any], **params: Any) -> dict[str, Any]:
     """Run duration percentiles over every run of the window, overall, per model and per trigger."""
     return dashboards.performance(conn, **params)
 
@@ -139,7 +141,7 @@ def perf(conn, **params):
               help="Rows shown per category.")
 @AS_OF
 @dashboard("stuck")
-def stuck(conn, **params):
+def stuck(conn: psycopg.Connection[Any], **params: Any) -> dict[str, Any]:
     """Stuck running workers, queued jobs never started, jobs orphaned in 'created'."""
     return dashboards.stuck(conn, **params)
 
@@ -147,7 +149,7 @@ def stuck(conn, **params):
 @dash.command()
 @click.option("--limit", "max_rows", type=click.IntRange(1, 1000), default=100, show_default=True)
 @dashboard("runners")
-def runners(conn, **params):
+def runners(conn: psycopg.Connection[Any], **params: Any) -> dict[str, Any]:
     """Runners, last seen first."""
     return dashboards.runners(conn, **params)
 
@@ -158,7 +160,7 @@ def runners(conn, **params):
 @click.option("--limit", "max_rows", type=click.IntRange(1, 500), default=50, show_default=True)
 @AS_OF
 @dashboard("queue")
-def queue(conn, **params):
+def queue(conn: psycopg.Connection[Any], **params: Any) -> dict[str, Any]:
     """ops.job_queue: depth, oldest due job, expired leases, dead jobs, dead tuples, oldest transaction."""
     return dashboards.queue(conn, **params)
 
@@ -167,7 +169,7 @@ def queue(conn, **params):
 @click.option("--limit", "max_rows", type=click.IntRange(1, 100), default=20, show_default=True)
 @click.option("--offset", "skip", type=click.IntRange(0, 1000000), default=0, show_default=True)
 @dashboard("traces")
-def traces(conn, **params):
+def traces(conn: psycopg.Connection[Any], **params: Any) -> dict[str, Any]:
     """Recent traces, one row per trace."""
     return dashboards.traces(conn, **params)
 
@@ -179,7 +181,7 @@ def traces(conn, **params):
 @click.option("--slow-ms", type=click.IntRange(0, 86400000), default=60000, show_default=True,
               help="LLM calls slower than this are anomalies.")
 @dashboard("trace")
-def trace(conn, trace_id: UUID, **params):
+def trace(conn: psycopg.Connection[Any], trace_id: UUID, **params: Any) -> dict[str, Any]:
     """The timeline of one trace (relative times), its anomalies, and at --level full its LLM calls."""
     data = dashboards.trace(conn, trace_id, **params)
     if data is None:

@@ -141,7 +141,7 @@ _DETAIL_ORDER = ["run_id", "job_id", "worker_id", "agent_id", "thread_id", "phas
                  "tool_names", "response_preview"]
 
 
-def _details(details: dict) -> str:
+def _details(details: dict[str, Any]) -> str:
     keys = sorted(details, key=lambda k: (_DETAIL_ORDER.index(k) if k in _DETAIL_ORDER else len(_DETAIL_ORDER), k))
     return " ".join(f"{k}={cell(details[k], 80)}" for k in keys if details[k] is not None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -14,8 +15,8 @@ from .context import Context
 from .output import echo, echo_json
 
 
-def run_doctor(env: Environment) -> dict:
-    checks: list[dict] = []
+def run_doctor(env: Environment) -> dict[str, Any]:
+    checks: list[dict[str, Any]] = []
 
     def check(name: str, ok: bool, detail: str) -> None:
         checks.append({"name": name, "ok": bool(ok), "detail": scrub(detail)})
@@ -60,7 +61,7 @@ JOB_QUEUE_COLUMNS = {
 }
 
 
-def _extra_checks(runner) -> list[tuple[str, bool, str]]:
+def _extra_checks(runner: Runner) -> list[tuple[str, bool, str]]:
     columns = {r["column_name"] for r in internal.list_table_columns(runner.conn, schema="ops", table_name="job_queue")}
     if not columns:
         owner = "migrate creates it here" if runner.env.may_create_ops else "owned by another repo; ask its owners"

@@ -69,7 +69,7 @@ def list_(as_json: bool, access_id: str | None) -> None:
     if as_json:
         echo_json(data)
         return
-    width = max(len(d["name"]) for d in data)
+    width = max(len(str(d["name"])) for d in data)
     serves = max(len(", ".join(d["serves"])) for d in data)
     for d in data:
         mode = "read " if d["reads_only"] else "write"
@@ -116,7 +116,7 @@ def run(ctx: Context, name: str, params: tuple[str, ...], as_json: bool, yes: bo
     if not read_only and not dry:
         confirm(env, yes, f"run write query {name}")
     with connect(env, autocommit=True) as conn:
-        types = dict(describe(conn, fn).params)
+        types = {p.name: p.type for p in describe(conn, fn).params}
         kwargs = {p: (_convert(given[p], types[p], p) if p in given else None) for p in fn.parameters or []}
         nulls = [p for p in fn.parameters or [] if p not in given]
         if nulls:
@@ -171,7 +171,7 @@ SECRET_COLUMNS = frozenset({"encrypted_value", "gmail_refresh_token", "secret", 
 REDACTED = "[REDACTED]"
 
 
-def redact_secret_columns(result):
+def redact_secret_columns(result: Any) -> Any:
     """A query result (a row dict, a list of them, or a plain value) with credential values replaced."""
     if isinstance(result, list):
         return [redact_secret_columns(r) for r in result]

