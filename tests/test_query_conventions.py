@@ -41,7 +41,8 @@ def problems_in(path):
             problems.append(f"{where}: name is not verb_noun with a known verb ({verb})")
         if d.suffix == "<!":
             problems.append(f"{where}: no <! queries (use ^ with RETURNING)")
-        lines = d.text.splitlines()
+        # `-- serves: R01, R02` lines (the reference IDs a query serves) may follow the doc line.
+        lines = [line for line in d.text.splitlines() if not line.startswith("-- serves:")]
         if not (len(lines) > 2 and lines[1].startswith("-- ") and not lines[2].lstrip().startswith("--")):
             problems.append(f"{where}: exactly one '-- doc' line must follow the name line")
         body = "\n".join(lines[2:])
@@ -61,7 +62,7 @@ def test_each_query_follows_the_conventions(path):
 
 # The service query files (the dashboards' and the queue's follow their own docs): every
 # parameter carries its ::type, which the runtime type check of zerg_sql.queries reads.
-SERVICE_FILES = ["agents", "barriers", "connectors", "knowledge", "llm_audit", "memory", "run_events", "runners",
+SERVICE_FILES = ["agents", "barriers", "connectors", "infra", "knowledge", "llm_audit", "memory", "run_events", "runners",
                  "runs", "sync", "tasks", "threads", "users", "waitlist", "worker_jobs", "workflows"]
 
 

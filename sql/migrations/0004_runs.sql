@@ -78,6 +78,10 @@ CREATE INDEX agent_runs_trace_id_idx ON agent_runs (trace_id);
 -- unfinished runs and stays tiny however long the agent's history grows.
 CREATE INDEX agent_runs_agent_id_created_at_idx ON agent_runs (agent_id, created_at)
     WHERE status IN ('queued', 'running', 'waiting', 'deferred');
+-- Startup recovery reads only the runs it may fail (running, queued, deferred), however
+-- long the history: status in the key lets it tell deferred runs apart without the heap.
+CREATE INDEX agent_runs_unfinished_idx ON agent_runs (status, id)
+    WHERE status IN ('queued', 'running', 'deferred');
 
 CREATE TRIGGER agent_runs_set_updated_at BEFORE UPDATE ON agent_runs
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
