@@ -148,7 +148,7 @@ QUESTIONS: list[Question] = [
              [("list_agent_history_events", lambda s, i: {"agent_id": s["agent_id"], "event_types": HISTORY_TYPES})],
              [("legacy_agent_history_events", lambda s, i: {"agent_id": s["agent_id"], "event_types": HISTORY_TYPES})]),
     Question("workers: jobs of a run", "service",
-             [("list_worker_jobs_by_run", lambda s, i: {"supervisor_run_id": s["run_id"]})],
+             [("list_worker_jobs_by_run", lambda s, i: {"supervisor_run_id": s["run_id"], "owner_id": None})],
              [("legacy_worker_jobs_by_run", lambda s, i: {"supervisor_run_id": s["run_id"]})]),
     Question("workers: recent jobs of a user", "service",
              [("list_recent_worker_jobs", lambda s, i: {"owner_id": s["owner_id"], "since": s["as_of"] - timedelta(minutes=30),

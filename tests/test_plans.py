@@ -82,7 +82,7 @@ def values(seeded_url) -> dict:
         trace = next(t for t in queries.list_recent_traces(conn, max_rows=100, skip=0) if t["workers"] > 0)
         run = queries.get_run(conn, run_id=trace["first_run_id"])
         agent = queries.get_agent(conn, agent_id=run["agent_id"])
-        job = list(queries.list_worker_jobs_by_run(conn, supervisor_run_id=run["id"]))[0]
+        job = list(queries.list_worker_jobs_by_run(conn, supervisor_run_id=run["id"], owner_id=None))[0]
         messages = list(queries.list_thread_messages(conn, thread_id=run["thread_id"], include_internal=True,
                                                      after_id=0, limit_rows=10))
         conn.rollback()

@@ -73,6 +73,7 @@ UNION ALL SELECT 'user_tasks', count(*) FROM user_tasks
 UNION ALL SELECT 'users', count(*) FROM users
 UNION ALL SELECT 'waitlist_entries', count(*) FROM waitlist_entries
 UNION ALL SELECT 'worker_barriers', count(*) FROM worker_barriers
+UNION ALL SELECT 'worker_jobs', count(*) FROM worker_jobs
 UNION ALL SELECT 'workflow_executions', count(*) FROM workflow_executions
 UNION ALL SELECT 'workflow_templates', count(*) FROM workflow_templates
 UNION ALL SELECT 'workflows', count(*) FROM workflows
@@ -88,7 +89,7 @@ TRUNCATE account_connector_credentials, agent_memory_kv, agent_messages, agent_r
     agent_runs, agent_threads, agents, barrier_jobs, canvas_layouts, connector_credentials,
     connectors, knowledge_documents, knowledge_sources, llm_audit_log, memory_embeddings,
     memory_files, node_execution_states, runner_enroll_tokens, runner_jobs, sync_operations,
-    thread_messages, triggers, user_tasks, waitlist_entries, worker_barriers,
+    thread_messages, triggers, user_tasks, waitlist_entries, worker_barriers, worker_jobs,
     workflow_executions, workflow_templates, workflows
     RESTART IDENTITY;
 
@@ -103,7 +104,7 @@ TRUNCATE account_connector_credentials, agent_memory_kv, agent_messages, agent_r
     connectors, knowledge_documents, knowledge_sources, llm_audit_log, memory_embeddings,
     memory_files, node_execution_states, runner_enroll_tokens, runner_jobs, runners,
     sync_operations, thread_messages, triggers, user_tasks, users, waitlist_entries,
-    worker_barriers, workflow_executions, workflow_templates, workflows
+    worker_barriers, worker_jobs, workflow_executions, workflow_templates, workflows
     RESTART IDENTITY;
 
 
