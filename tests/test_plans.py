@@ -102,6 +102,7 @@ def values(seeded_url) -> dict:
         "status": "failed", "from_status": "waiting", "to_status": "running", "pattern": "marker",
         "cancel_reason": "bench", "error": "boom", "summary": "done", "model": "gpt-5.2", "task": "t",
         "reasoning_effort": "low", "total_tokens": 10, "total_cost_usd": 0.01,
+        "duration_ms": 1000, "add_tokens": 10, "assistant_message_id": "msg-1",
     }
 
 
@@ -138,6 +139,41 @@ def test_no_hot_query_scans_a_big_table(seeded_url, values):
     assert missing == {}, "add realistic values for these parameters"
     assert hidden == {}, "these functions are not inlined, so their plans cannot be checked"
     assert scanned == {}
+
+
+def explain_indexes(conn, sql: str, params: dict) -> set[str]:
+    plan = conn.execute("EXPLAIN (FORMAT JSON) " + sql, params).fetchone()["QUERY PLAN"][0]["Plan"]
+    return {n["Index Name"] for n in plan_nodes(plan) if "Index Name" in n}
+
+
+def test_startup_recovery_reads_only_unfinished_runs(seeded_url):
+    """Issue 20: recovery reads the unfinished runs from their partial index, not the history."""
+    with connect(seeded_url, search_path=("zerg", "public")) as conn:
+        for name in ("list_unfinished_runs", "recover_unfinished_runs"):
+            used = explain_indexes(conn, getattr(queries, name).sql, {"error": "x"})
+            assert "agent_runs_unfinished_idx" in used, (name, used)
+            assert "agent_runs_pkey" in used, (name, used)      # the few runs found, by key
+            conn.rollback()
+
+
+# The runner tables are small (a user has a handful of runners), so the planner may rightly
+# scan them today; with sequential scans priced out, these must find their index.
+RUNNER_INDEXES = {
+    "find_runner_by_secret": ({"name": "laptop", "auth_secret_hash": "h"}, "runners_auth_secret_hash_idx"),
+    "recover_runner_jobs": ({"error": "x"}, "runner_jobs_unfinished_idx"),
+    "list_runner_jobs_by_runner": ({"runner_id": 1, "skip": 0, "limit_rows": 10}, "runner_jobs_runner_id_idx"),
+    "list_runners_by_owner": ({"owner_id": 1, "skip": 0, "limit_rows": 10}, "runners_owner_id_name_key"),
+    "get_enroll_token_by_hash": ({"token_hash": "t"}, "runner_enroll_tokens_token_hash_key"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUNNER_INDEXES))
+def test_runner_queries_have_an_index(seeded_url, name):
+    params, index = RUNNER_INDEXES[name]
+    with connect(seeded_url, search_path=("zerg", "public")) as conn:
+        conn.execute("SET LOCAL enable_seqscan = off")
+        assert index in explain_indexes(conn, getattr(queries, name).sql, params)
+        conn.rollback()
 
 
 # Generic plans that scan only at this test's small scale, each with what happens at scale.

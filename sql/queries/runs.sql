@@ -198,15 +198,19 @@ RETURNING *;
 -- Runs startup recovery would fail: running, queued, and deferred without a finished continuation (fix, see recover_unfinished_runs), in id order.
 -- serves: R19
 SELECT r.* FROM agent_runs AS r
--- Reads only unfinished runs through agent_runs_unfinished_idx (partial). A deferred run
--- whose continuation finished is done (its continuation delivered the work) and is left
--- alone: see recover_unfinished_runs.
-WHERE r.status IN ('running', 'queued', 'deferred')
-  AND NOT (r.status = 'deferred' AND EXISTS (
-      SELECT FROM agent_runs AS c
-      WHERE c.continuation_of_run_id = r.id
-        AND c.trigger = 'continuation'
-        AND c.status IN ('success', 'failed', 'cancelled')))
+-- Only unfinished runs are read, through agent_runs_unfinished_idx (partial); the same
+-- filter as recover_unfinished_runs, whose comments say why each part is there.
+WHERE r.id = ANY (ARRAY(
+    SELECT u.id FROM agent_runs AS u WHERE u.status IN ('running', 'queued')
+    UNION ALL
+    SELECT d.id FROM agent_runs AS d
+    WHERE d.status = 'deferred'
+      AND NOT EXISTS (
+          SELECT FROM agent_runs AS c
+          WHERE c.continuation_of_run_id = d.id
+            AND c.continuation_of_run_id IS NOT NULL
+            AND c.trigger = 'continuation'
+            AND c.status IN ('success', 'failed', 'cancelled'))))
 ORDER BY r.id;
 
 
@@ -222,16 +226,24 @@ SET status = 'failed',
     error = :error::text
 -- One statement (Zerg: one commit). duration_ms = now - started_at for runs that started,
 -- unchanged (NULL) for runs never started, as Zerg. Fix: a deferred run whose continuation
--- already finished (success / failed / cancelled) is not failed: Zerg's recovery turned
--- those delivered answers into "orphaned" failures. A deferred run whose continuation is
--- still unfinished is failed together with that continuation. Same filter and index as
--- list_unfinished_runs.
-WHERE r.status IN ('running', 'queued', 'deferred')
-  AND NOT (r.status = 'deferred' AND EXISTS (
-      SELECT FROM agent_runs AS c
-      WHERE c.continuation_of_run_id = r.id
-        AND c.trigger = 'continuation'
-        AND c.status IN ('success', 'failed', 'cancelled')))
+-- already finished (success / failed / cancelled) delivered its answer and is not failed
+-- (Zerg's recovery turned those into "orphaned" failures); a deferred run whose
+-- continuation is unfinished fails together with it. Two branches, so each reads only
+-- its own statuses from agent_runs_unfinished_idx (an OR would make the NOT EXISTS a hashed
+-- subplan over every continuation); "continuation_of_run_id IS NOT NULL" lets a hash join
+-- read the partial agent_runs_continuation_of_run_id_key instead of the table; the ids as
+-- an array, so the runs are fetched by primary key at any table size.
+WHERE r.id = ANY (ARRAY(
+    SELECT u.id FROM agent_runs AS u WHERE u.status IN ('running', 'queued')
+    UNION ALL
+    SELECT d.id FROM agent_runs AS d
+    WHERE d.status = 'deferred'
+      AND NOT EXISTS (
+          SELECT FROM agent_runs AS c
+          WHERE c.continuation_of_run_id = d.id
+            AND c.continuation_of_run_id IS NOT NULL
+            AND c.trigger = 'continuation'
+            AND c.status IN ('success', 'failed', 'cancelled'))))
 RETURNING r.*;
 
 
