@@ -2697,6 +2697,13 @@ CREATE INDEX agent_runs_trace_id_idx ON zerg.agent_runs USING btree (trace_id);
 
 
 --
+-- Name: agent_runs_unfinished_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX agent_runs_unfinished_idx ON zerg.agent_runs USING btree (status, id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text, 'deferred'::text]));
+
+
+--
 -- Name: agent_threads_agent_id_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
@@ -2830,10 +2837,24 @@ CREATE INDEX runner_jobs_runner_id_idx ON zerg.runner_jobs USING btree (runner_i
 
 
 --
+-- Name: runner_jobs_unfinished_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX runner_jobs_unfinished_idx ON zerg.runner_jobs USING btree (status) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+
+--
 -- Name: runner_jobs_worker_id_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
 CREATE INDEX runner_jobs_worker_id_idx ON zerg.runner_jobs USING btree (worker_id);
+
+
+--
+-- Name: runners_auth_secret_hash_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX runners_auth_secret_hash_idx ON zerg.runners USING btree (auth_secret_hash);
 
 
 --
