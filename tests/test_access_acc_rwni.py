@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from zerg_sql.config import SQL_DIR
 from zerg_sql.db import connect
 from zerg_sql.queries import QueryError
 from zerg_sql.queries import queries as q
@@ -447,6 +448,14 @@ def test_n24_startup_recovery_fails_unfinished_runner_jobs(db, owner, runner):
 def test_i01_i03_health_probe(db):
     h = q.get_db_health(db)
     assert h["ok"] == 1 and h["server_version_num"] >= 150000 and h["in_recovery"] is False
+
+
+def test_i02_i07_schema_version_instead_of_create_all(db):
+    version = q.get_schema_version(db)
+    newest = sorted(p.name for p in (SQL_DIR / "migrations").glob("[0-9]*.sql") if ".rollback." not in p.name)[-1]
+    assert version["latest_migration"] == newest.removesuffix(".sql")
+    assert version["applied"] == len([p for p in (SQL_DIR / "migrations").glob("[0-9]*.sql")
+                                      if ".rollback." not in p.name])
 
 
 def test_i04_advisory_lock_support_is_transaction_scoped(db, fresh_db_url):

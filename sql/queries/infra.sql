@@ -27,6 +27,18 @@ SELECT 1 AS ok,
        pg_is_in_recovery() AS in_recovery;
 
 
+-- name: get_schema_version()^
+-- At start-up, instead of Zerg's create_all and its dev-only column fixes: the newest applied schema migration and how many are applied.
+-- serves: I02, I07
+SELECT max(migration_id) AS latest_migration, count(*) AS applied
+FROM _zerg_sql_migrations
+-- The schema is made only by zerg-sql migrate (and adopt for the ORM-built one): the app
+-- compares latest_migration with the one it was built against and refuses to start on an
+-- older schema, where Zerg created missing tables and patched columns by hand. The job
+-- queue's ops_ migrations share the ledger and are left out.
+WHERE migration_id ~ '^[0-9]{4}_';
+
+
 -- name: get_advisory_lock_support()$
 -- Startup check that advisory locks work: takes and, at the end of the transaction, releases a probe lock; true when taken.
 -- serves: I04
