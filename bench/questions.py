@@ -122,7 +122,9 @@ QUESTIONS: list[Question] = [
              [("legacy_latest_thread_run", lambda s, i: {"thread_id": s["thread_id"]})]),
     Question("runs: unfinished (startup recovery)", "service",
              [("list_unfinished_runs", lambda s, i: {})],
-             [("legacy_unfinished_runs", lambda s, i: {})]),
+             [("legacy_unfinished_runs", lambda s, i: {})],
+             note="ours leaves out deferred runs whose continuation finished (every seeded one): "
+                  "they are done, Zerg failed them at every restart"),
     Question("threads: message page (50)", "service",
              [("list_thread_messages", lambda s, i: {"thread_id": s["thread_id"], "include_internal": False,
                                                      "after_id": 0, "limit_rows": 50})],
