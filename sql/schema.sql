@@ -2630,7 +2630,7 @@ CREATE INDEX agent_runs_agent_id_id_idx ON zerg.agent_runs USING btree (agent_id
 -- Name: agent_runs_continuation_of_run_id_key; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON zerg.agent_runs USING btree (continuation_of_run_id) WHERE (continuation_of_run_id IS NOT NULL);
+CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON zerg.agent_runs USING btree (continuation_of_run_id) INCLUDE (trigger, status) WHERE (continuation_of_run_id IS NOT NULL);
 
 
 --

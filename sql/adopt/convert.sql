@@ -343,7 +343,7 @@ SELECT setval('agent_runs_id_seq', next.value) FROM (SELECT greatest((SELECT max
 DROP SEQUENCE agent_runs_id_seq_legacy;
 CREATE INDEX agent_runs_agent_id_created_at_idx ON agent_runs (agent_id, created_at) WHERE status IN ('queued', 'running', 'waiting', 'deferred');
 CREATE INDEX agent_runs_agent_id_id_idx ON agent_runs (agent_id, id);
-CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON agent_runs (continuation_of_run_id) WHERE (continuation_of_run_id IS NOT NULL);
+CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON agent_runs (continuation_of_run_id) INCLUDE (trigger, status) WHERE (continuation_of_run_id IS NOT NULL);
 CREATE INDEX agent_runs_created_at_idx ON agent_runs (created_at);
 CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at);
 CREATE INDEX agent_runs_started_at_idx ON agent_runs (started_at);

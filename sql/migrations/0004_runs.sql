@@ -57,9 +57,11 @@ CREATE TABLE agent_runs (
 
 -- At most one continuation per deferred run (replayed continuations are rejected). Zerg's
 -- model had it, its migrations never created it. Partial: most runs are not
--- continuations. It also serves the self-FK's SET NULL action.
+-- continuations. It also serves the self-FK's SET NULL action. It carries the continuation's
+-- trigger and status, so "has this deferred run a finished continuation" (the active run,
+-- startup recovery) is answered from the index alone.
 CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON agent_runs (continuation_of_run_id)
-    WHERE continuation_of_run_id IS NOT NULL;
+    INCLUDE (trigger, status) WHERE continuation_of_run_id IS NOT NULL;
 -- Runs of an agent ORDER BY id DESC, per-agent aggregates, and the cascade from agents.
 CREATE INDEX agent_runs_agent_id_id_idx ON agent_runs (agent_id, id);
 -- Latest run of a thread, and the cascade from agent_threads.

@@ -231,7 +231,8 @@ SET status = 'failed',
 -- continuation is unfinished fails together with it. Two branches, so each reads only
 -- its own statuses from agent_runs_unfinished_idx (an OR would make the NOT EXISTS a hashed
 -- subplan over every continuation); "continuation_of_run_id IS NOT NULL" lets a hash join
--- read the partial agent_runs_continuation_of_run_id_key instead of the table; the ids as
+-- read the partial agent_runs_continuation_of_run_id_key (which carries trigger and
+-- status) instead of the table; the ids as
 -- an array, so the runs are fetched by primary key at any table size.
 WHERE r.id = ANY (ARRAY(
     SELECT u.id FROM agent_runs AS u WHERE u.status IN ('running', 'queued')
