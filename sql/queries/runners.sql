@@ -40,7 +40,6 @@ WHERE r.auth_secret_hash = :auth_secret_hash::text
 -- A user's runners, paged as the API pages (OFFSET :skip LIMIT :limit_rows), by name (Zerg had no order, so pages could shift).
 -- serves: N08
 SELECT * FROM runners WHERE owner_id = :owner_id::bigint
--- Ordered by name where Zerg had no order, so pages are stable.
 ORDER BY name, id
 OFFSET :skip::int
 LIMIT :limit_rows::int;
