@@ -8,7 +8,7 @@ PIP_INSTALL := .venv/bin/pip install -q
 
 .venv/.installed: pyproject.toml
 	test -d .venv || python3 -m venv .venv
-	$(PIP_INSTALL) -e '.[test]'
+	$(PIP_INSTALL) -e '.[dev,test]'
 	touch $@
 
 install: .venv/.installed

@@ -10,8 +10,9 @@ import psycopg
 import psycopg_pool
 from psycopg.rows import dict_row
 
-from .config import Environment, ZergError, require_url, scrub, url_info
+from .config import Environment, ZergError, require_url
 from .queries import internal
+from .urls import scrub, url_info
 
 
 def _options(url: str, search_path: tuple[str, ...] | None, settings: Mapping[str, str] | None = None) -> str:

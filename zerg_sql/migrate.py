@@ -36,8 +36,9 @@ from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.migrations import Migration, MigrationList, topological_sort
 
 from . import catalog_drift
-from .config import SQL_DIR, Environment, ZergError, require_url, scrub
+from .config import SQL_DIR, Environment, ZergError, require_url
 from .queries import internal
+from .urls import scrub
 
 ZERG_MIGRATIONS = SQL_DIR / "migrations"
 OPS_MIGRATIONS = SQL_DIR / "migrations-ops"  # only where the environment may own `ops`
