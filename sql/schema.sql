@@ -2497,14 +2497,6 @@ ALTER TABLE ONLY zerg.user_tasks
 
 
 --
--- Name: users users_email_key; Type: CONSTRAINT; Schema: zerg; Owner: -
---
-
-ALTER TABLE ONLY zerg.users
-    ADD CONSTRAINT users_email_key UNIQUE (email);
-
-
---
 -- Name: users users_pkey; Type: CONSTRAINT; Schema: zerg; Owner: -
 --
 
@@ -2627,6 +2619,13 @@ CREATE INDEX agent_runs_agent_id_id_idx ON zerg.agent_runs USING btree (agent_id
 
 
 --
+-- Name: agent_runs_agent_id_started_at_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX agent_runs_agent_id_started_at_idx ON zerg.agent_runs USING btree (agent_id, started_at) INCLUDE (total_tokens, total_cost_usd);
+
+
+--
 -- Name: agent_runs_continuation_of_run_id_key; Type: INDEX; Schema: zerg; Owner: -
 --
 
@@ -2665,7 +2664,7 @@ CREATE INDEX agent_runs_failed_unsigned_idx ON zerg.agent_runs USING btree (crea
 -- Name: agent_runs_finished_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX agent_runs_finished_at_idx ON zerg.agent_runs USING btree (finished_at);
+CREATE INDEX agent_runs_finished_at_idx ON zerg.agent_runs USING btree (finished_at) INCLUDE (total_cost_usd);
 
 
 --
@@ -2904,6 +2903,13 @@ CREATE INDEX triggers_agent_id_idx ON zerg.triggers USING btree (agent_id);
 --
 
 CREATE INDEX user_tasks_user_id_status_idx ON zerg.user_tasks USING btree (user_id, status);
+
+
+--
+-- Name: users_email_lower_key; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_lower_key ON zerg.users USING btree (lower(email));
 
 
 --

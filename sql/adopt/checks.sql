@@ -266,9 +266,10 @@ ORDER BY 1, 2, 3;
 
 -- name: list_duplicates()
 -- Groups of rows that share a key of a unique constraint or unique index of our schema.
-SELECT 'users' AS table_name, 'users_email_key' AS constraint_name, string_agg(id::text, ', ' ORDER BY id) AS row_ids, concat_ws(', ', email::text) AS value
+-- Addresses are unique whatever their case (users_email_lower_key): list every spelling.
+SELECT 'users' AS table_name, 'users_email_lower_key' AS constraint_name, string_agg(id::text, ', ' ORDER BY id) AS row_ids, string_agg(email::text, ', ' ORDER BY id) AS value
 FROM users WHERE email IS NOT NULL
-GROUP BY email HAVING count(*) > 1
+GROUP BY lower(email) HAVING count(*) > 1
 UNION ALL
 SELECT 'triggers', 'triggers_secret_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', secret::text)
 FROM triggers WHERE secret IS NOT NULL

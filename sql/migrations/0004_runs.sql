@@ -64,6 +64,11 @@ CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON agent_runs (continu
     INCLUDE (trigger, status) WHERE continuation_of_run_id IS NOT NULL;
 -- Runs of an agent ORDER BY id DESC, per-agent aggregates, and the cascade from agents.
 CREATE INDEX agent_runs_agent_id_id_idx ON agent_runs (agent_id, id);
+-- A user's usage over a window and the quota's runs today: agent -> runs started in a
+-- range, tokens and cost read from the index alone. Without it a generic plan of those
+-- queries ANDs agent_runs_started_at_idx over the whole window of every user.
+CREATE INDEX agent_runs_agent_id_started_at_idx ON agent_runs (agent_id, started_at)
+    INCLUDE (total_tokens, total_cost_usd);
 -- Latest run of a thread, and the cascade from agent_threads.
 CREATE INDEX agent_runs_thread_id_created_at_idx ON agent_runs (thread_id, created_at);
 -- Dashboards (failed runs in a window) and startup recovery by status.
@@ -72,7 +77,8 @@ CREATE INDEX agent_runs_status_created_at_idx ON agent_runs (status, created_at)
 CREATE INDEX agent_runs_created_at_idx ON agent_runs (created_at);
 -- Ops dashboards: runs started / finished on a day or in the last hour (as ranges).
 CREATE INDEX agent_runs_started_at_idx ON agent_runs (started_at);
-CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at);
+-- INCLUDE: the quota check sums today's cost of every run from this index alone.
+CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at) INCLUDE (total_cost_usd);
 -- Trace timeline: a handful of runs per trace.
 CREATE INDEX agent_runs_trace_id_idx ON agent_runs (trace_id);
 -- "Active run" of the supervisor agent: agent_id AND status running / waiting /

@@ -19,6 +19,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from psycopg.types.json import Jsonb
+
 from tests.conftest import test_env_for
 
 from zerg_sql.config import SQL_DIR
@@ -102,8 +104,21 @@ def values(seeded_url) -> dict:
         "status": "failed", "from_status": "waiting", "to_status": "running", "pattern": "marker",
         "cancel_reason": "bench", "error": "boom", "summary": "done", "model": "gpt-5.2", "task": "t",
         "reasoning_effort": "low", "total_tokens": 10, "total_cost_usd": 0.01,
+        # users, usage, agents, threads (issue 18)
+        "user_id": agent["owner_id"], "start_at": now - timedelta(days=7), "end_at": now, "include_global": True,
+        "is_active": None, "sort": "cost_today", "descending": True, "last_error": "recovered",
+        "sent_at": None, "processed": None, "parent_id": None, "message_metadata": None,
+        "messages": Jsonb([{"role": "assistant", "content": "c"}]),
         "duration_ms": 1000, "add_tokens": 10, "assistant_message_id": "msg-1",
     }
+
+
+# Queries that read a whole window of a big table by design, each with why.
+WHOLE_WINDOW = {
+    # The admin usage list sorts every user by cost over 30 days (as Zerg's): it aggregates
+    # every run of the window, and at this test's scale the window is the whole table.
+    "list_users_with_usage": ["agent_runs"],
+}
 
 
 def test_the_hot_queries_are_found():
@@ -132,7 +147,7 @@ def test_no_hot_query_scans_a_big_table(seeded_url, values):
             nodes = list(plan_nodes(plan))
             seq = {n["Relation Name"] for n in nodes if n["Node Type"] == "Seq Scan"} & BIG_TABLES
             opaque = {n.get("Function Name") for n in nodes if n["Node Type"] == "Function Scan"} & OUR_FUNCTIONS
-            if seq:
+            if seq and WHOLE_WINDOW.get(name) != sorted(seq):
                 scanned[name] = sorted(seq)
             if opaque:
                 hidden[name] = sorted(opaque)
@@ -204,6 +219,6 @@ def test_no_generic_plan_scans_a_big_table(seeded_url):
             plan = conn.execute("EXPLAIN (GENERIC_PLAN, FORMAT JSON) " + statement).fetchone()["QUERY PLAN"][0]["Plan"]
             conn.rollback()
             seq = {n["Relation Name"] for n in plan_nodes(plan) if n["Node Type"] == "Seq Scan"} & BIG_TABLES
-            if seq and GENERIC_SMALL_SCALE_ONLY.get(name) != sorted(seq):
+            if seq and sorted(seq) not in (GENERIC_SMALL_SCALE_ONLY.get(name), WHOLE_WINDOW.get(name)):
                 scanned[name] = sorted(seq)
     assert scanned == {}

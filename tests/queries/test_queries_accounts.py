@@ -38,13 +38,14 @@ def test_users(db):
     assert [r["id"] for r in q.list_users(db, after_id=0, limit_rows=1)] == [u["id"]]
     assert [r["id"] for r in q.list_users(db, after_id=u["id"], limit_rows=10)] == [bob["id"]]
     assert q.count_users(db) == 2
-    p = q.update_user_profile(db, user_id=u["id"], display_name=None, avatar_url="https://a/x.png",
+    p = q.update_user_profile(db, user_id=u["id"], display_name=None, clear_display_name=None,
+                              avatar_url="https://a/x.png", clear_avatar_url=None,
                               prefs=Jsonb({"theme": "dark"}))
     assert (p["display_name"], p["avatar_url"], p["prefs"]) == ("Ann", "https://a/x.png", {"theme": "dark"})
     assert q.update_user_context(db, user_id=u["id"], context=Jsonb({"servers": ["a"]}))["context"] == {"servers": ["a"]}
     assert q.set_user_role(db, user_id=u["id"], role="admin")["role"] == "admin"
     assert q.set_user_active(db, user_id=u["id"], is_active=False)["is_active"] is False
-    assert q.record_user_login(db, user_id=u["id"])["last_login"] is not None
+    assert q.record_user_login(db, user_id=u["id"]) == 1 and q.get_user(db, user_id=u["id"])["last_login"]
     assert q.set_user_gmail_refresh_token(db, user_id=u["id"], gmail_refresh_token="tok") == 1
     assert q.get_user(db, user_id=u["id"])["gmail_refresh_token"] == "tok"
     assert q.delete_user(db, user_id=bob["id"]) == 1
@@ -60,39 +61,40 @@ def test_agents_triggers_and_messages(db):
     other = user(db, "eve@example.com")
     assert q.get_agent_for_owner(db, agent_id=a["id"], owner_id=u["id"])["id"] == a["id"]
     assert q.get_agent_for_owner(db, agent_id=a["id"], owner_id=other["id"]) is None
-    assert [r["id"] for r in q.list_agents_by_owner(db, owner_id=u["id"])] == [b["id"], a["id"]]
+    assert [r["id"] for r in q.list_agents_by_owner(db, owner_id=u["id"], skip=0, limit_rows=100)] == [a["id"], b["id"]]
     assert q.get_supervisor_agent(db, owner_id=u["id"])["id"] == a["id"]
     assert [r["id"] for r in q.list_scheduled_agents(db)] == [b["id"]]
     up = q.update_agent(db, agent_id=a["id"], name="renamed", system_instructions=None, task_instructions=None,
-                        model=None, config=None, allowed_tools=Jsonb([]))
+                        model=None, status=None, schedule=None, clear_schedule=None, config=None,
+                        allowed_tools=Jsonb([]))
     assert (up["name"], up["model"], up["allowed_tools"]) == ("renamed", "gpt-5.2", [])
     nxt = dt.datetime(2026, 1, 2, tzinfo=UTC)
-    s = q.set_agent_schedule(db, agent_id=b["id"], schedule=None, next_run_at=None)
+    s = q.update_agent(db, agent_id=b["id"], name=None, system_instructions=None, task_instructions=None, model=None,
+                       status=None, schedule=None, clear_schedule=True, config=None, allowed_tools=None)
     assert s["schedule"] is None and list(q.list_scheduled_agents(db)) == []
-    assert q.set_agent_schedule(db, agent_id=b["id"], schedule="5 4 * * *", next_run_at=nxt)["next_run_at"] == nxt
-    e = q.set_agent_status(db, agent_id=a["id"], status="error", last_error="boom")
+    assert q.set_agent_next_run(db, agent_id=b["id"], next_run_at=nxt)["next_run_at"] == nxt
+    e = q.set_agent_status(db, agent_id=a["id"], status="error", last_error="boom", clear_last_error=None,
+                           last_run_at=None)
     assert (e["status"], e["last_error"]) == ("error", "boom")
-    t = q.record_agent_run_times(db, agent_id=a["id"], last_run_at=nxt, next_run_at=nxt + dt.timedelta(hours=1))
-    assert t["last_run_at"] == nxt and t["next_run_at"] == nxt + dt.timedelta(hours=1)
 
     m = q.create_agent_message(db, agent_id=a["id"], role="user", content="hi")
-    assert [r["id"] for r in q.list_agent_messages(db, agent_id=a["id"])] == [m["id"]]
+    assert [r["id"] for r in q.list_agent_messages(db, agent_id=a["id"], skip=0, limit_rows=None)] == [m["id"]]
     tr = q.create_trigger(db, agent_id=a["id"], type=None, secret="s3cret", config=None)
     assert tr["type"] == "webhook"
     assert q.get_trigger_by_secret(db, secret="s3cret")["agent_id"] == a["id"]
     tr2 = q.create_trigger(db, agent_id=a["id"], type="email", secret="other", config=Jsonb({"x": 1}))
-    assert [r["id"] for r in q.list_triggers_by_agent(db, agent_id=a["id"])] == [tr["id"], tr2["id"]]
+    assert [r["id"] for r in q.list_triggers(db, agent_id=a["id"])] == [tr["id"], tr2["id"]]
     assert q.delete_trigger(db, trigger_id=tr2["id"]) == 1
-    assert [r["id"] for r in q.list_triggers_by_agent(db, agent_id=a["id"])] == [tr["id"]]
+    assert [r["id"] for r in q.list_triggers(db, agent_id=a["id"])] == [tr["id"]]
 
 
 def test_delete_agent_cascades_in_one_call(db):
     u = user(db)
     a = agent(db, u["id"])
     keep = agent(db, u["id"], name="keep")
-    th = q.create_thread(db, agent_id=a["id"], title="t", thread_type=None, agent_state=None, memory_strategy=None)
+    th = q.create_thread(db, agent_id=a["id"], title="t", active=None, thread_type=None, agent_state=None, memory_strategy=None)
     q.create_thread_message(db, thread_id=th["id"], role="user", content="hi", tool_calls=None, tool_call_id=None,
-                            name=None, parent_id=None, internal=None, message_metadata=None)
+                            name=None, parent_id=None, processed=None, internal=None, sent_at=None, message_metadata=None)
     run = q.create_run(db, agent_id=a["id"], thread_id=th["id"], status=None, trigger=None, model=None,
                        reasoning_effort=None, correlation_id=None, assistant_message_id=None)
     q.append_run_event(db, run_id=run["id"], event_type="x", payload=Jsonb({}))

@@ -186,7 +186,7 @@ def test_copy_is_all_or_nothing_and_names_the_column(db, uid):
 def test_llm_audit_by_run(db, uid):
     a = q.create_agent(db, owner_id=uid, name="a", system_instructions="s", task_instructions="t", model="m",
                        schedule=None, config=None, allowed_tools=None)
-    th = q.create_thread(db, agent_id=a["id"], title="t", thread_type=None, agent_state=None, memory_strategy=None)
+    th = q.create_thread(db, agent_id=a["id"], title="t", active=None, thread_type=None, agent_state=None, memory_strategy=None)
     r = q.create_run(db, agent_id=a["id"], thread_id=th["id"], status=None, trigger=None, model=None,
                      reasoning_effort=None, correlation_id=None, assistant_message_id=None)
     for w in ("w1", "w2", None):

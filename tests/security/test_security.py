@@ -513,7 +513,7 @@ def seed_secrets(conn) -> uuid.UUID:
     q.record_runner_heartbeat(conn, runner_id=runner["id"], status="online", runner_metadata=None)
     q.create_enroll_token(conn, owner_id=u["id"], token_hash=f"{SECRET}-enroll",
                           expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
-    t = q.create_thread(conn, agent_id=a["id"], title="t", thread_type="manual", agent_state=None, memory_strategy=None)
+    t = q.create_thread(conn, agent_id=a["id"], title="t", active=None, thread_type="manual", agent_state=None, memory_strategy=None)
     run = q.create_run(conn, agent_id=a["id"], thread_id=t["id"], status="queued", trigger="manual", model="gpt-x",
                        reasoning_effort=None, correlation_id=None, assistant_message_id=None)
     q.start_run(conn, run_id=run["id"])
