@@ -50,8 +50,8 @@ def finish(conn: psycopg.Connection[dict[str, object]], job_id: int, error: str 
     """Record a job's outcome; False when the job was not running any more."""
     with conn.transaction():
         if error is None:
-            return queries.finish_worker_job(conn, job_id=job_id) is not None
-        return queries.fail_worker_job(conn, job_id=job_id, error=error) is not None
+            return queries.finish_worker_job(conn, job_id=job_id, worker_id=None) is not None
+        return queries.fail_worker_job(conn, job_id=job_id, error=error, worker_id=None) is not None
 
 
 def message_count(conn: psycopg.Connection[dict[str, object]], thread_id: int) -> int:

@@ -2699,7 +2699,7 @@ CREATE INDEX agent_runs_agent_id_id_idx ON zerg.agent_runs USING btree (agent_id
 -- Name: agent_runs_continuation_of_run_id_key; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON zerg.agent_runs USING btree (continuation_of_run_id) WHERE (continuation_of_run_id IS NOT NULL);
+CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON zerg.agent_runs USING btree (continuation_of_run_id) INCLUDE (trigger, status) WHERE (continuation_of_run_id IS NOT NULL);
 
 
 --
@@ -2763,6 +2763,13 @@ CREATE INDEX agent_runs_thread_id_created_at_idx ON zerg.agent_runs USING btree 
 --
 
 CREATE INDEX agent_runs_trace_id_idx ON zerg.agent_runs USING btree (trace_id);
+
+
+--
+-- Name: agent_runs_unfinished_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX agent_runs_unfinished_idx ON zerg.agent_runs USING btree (status, id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text, 'deferred'::text]));
 
 
 --
@@ -2899,10 +2906,24 @@ CREATE INDEX runner_jobs_runner_id_idx ON zerg.runner_jobs USING btree (runner_i
 
 
 --
+-- Name: runner_jobs_unfinished_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX runner_jobs_unfinished_idx ON zerg.runner_jobs USING btree (status) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+
+--
 -- Name: runner_jobs_worker_id_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
 CREATE INDEX runner_jobs_worker_id_idx ON zerg.runner_jobs USING btree (worker_id);
+
+
+--
+-- Name: runners_auth_secret_hash_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX runners_auth_secret_hash_idx ON zerg.runners USING btree (auth_secret_hash);
 
 
 --

@@ -57,9 +57,11 @@ CREATE TABLE agent_runs (
 
 -- At most one continuation per deferred run (replayed continuations are rejected). Zerg's
 -- model had it, its migrations never created it. Partial: most runs are not
--- continuations. It also serves the self-FK's SET NULL action.
+-- continuations. It also serves the self-FK's SET NULL action. It carries the continuation's
+-- trigger and status, so "has this deferred run a finished continuation" (the active run,
+-- startup recovery) is answered from the index alone.
 CREATE UNIQUE INDEX agent_runs_continuation_of_run_id_key ON agent_runs (continuation_of_run_id)
-    WHERE continuation_of_run_id IS NOT NULL;
+    INCLUDE (trigger, status) WHERE continuation_of_run_id IS NOT NULL;
 -- Runs of an agent ORDER BY id DESC, per-agent aggregates, and the cascade from agents.
 CREATE INDEX agent_runs_agent_id_id_idx ON agent_runs (agent_id, id);
 -- A user's usage over a window and the quota's runs today: agent -> runs started in a
@@ -86,6 +88,10 @@ CREATE INDEX agent_runs_trace_id_idx ON agent_runs (trace_id);
 -- unfinished runs and stays tiny however long the agent's history grows.
 CREATE INDEX agent_runs_agent_id_created_at_idx ON agent_runs (agent_id, created_at)
     WHERE status IN ('queued', 'running', 'waiting', 'deferred');
+-- Startup recovery reads only the runs it may fail (running, queued, deferred), however
+-- long the history: status in the key lets it tell deferred runs apart without the heap.
+CREATE INDEX agent_runs_unfinished_idx ON agent_runs (status, id)
+    WHERE status IN ('queued', 'running', 'deferred');
 
 CREATE TRIGGER agent_runs_set_updated_at BEFORE UPDATE ON agent_runs
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();

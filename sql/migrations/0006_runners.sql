@@ -28,6 +28,9 @@ CREATE TABLE runners (
     CONSTRAINT runners_status_check CHECK (status IN ('online', 'offline', 'revoked'))
 );
 
+-- A runner's name-based hello authenticates by name and secret hash across owners.
+CREATE INDEX runners_auth_secret_hash_idx ON runners (auth_secret_hash);
+
 CREATE TRIGGER runners_set_updated_at BEFORE UPDATE ON runners
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -91,5 +94,7 @@ CREATE INDEX runner_jobs_owner_id_idx ON runner_jobs (owner_id);
 CREATE INDEX runner_jobs_runner_id_idx ON runner_jobs (runner_id);
 -- Commands run for one worker (artifact-store worker id).
 CREATE INDEX runner_jobs_worker_id_idx ON runner_jobs (worker_id);
+-- Startup recovery: the jobs left queued or running. Partial: few rows, whatever the history.
+CREATE INDEX runner_jobs_unfinished_idx ON runner_jobs (status) WHERE status IN ('queued', 'running');
 
 COMMENT ON TABLE runner_jobs IS 'Commands dispatched to a runner, with status, exit code and truncated output.';

@@ -7,8 +7,8 @@ are checked without editing this test. The database is seeded at scale 0.05 (abo
 230,000 rows) and ANALYZEd; parameters are realistic values taken from the seeded data
 through the named queries themselves. tests/devtools/test_schema.py checks the §4 patterns of
 tests/sql/patterns.sql; this checks the real queries. Writes are only EXPLAINed (never run).
-Not covered: sql/queries/retention.sql (maintenance; counting most of a table may scan it)
-and INSERT ... VALUES statements (they read no table).
+Not covered: sql/queries/retention.sql and infra.sql (maintenance and admin resets: counting
+or truncating a table reads all of it) and INSERT ... VALUES statements (they read no table).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from zerg_sql.devtools.seed import seed
 
 BIG_TABLES = {"agent_runs", "agent_run_events", "thread_messages", "worker_jobs", "llm_audit_log"}
 DASHBOARD_FILES = {"traces.sql", "reliability.sql"}
-NOT_HOT_FILES = {"retention.sql"}
+NOT_HOT_FILES = {"retention.sql", "infra.sql"}
 # Maintenance reports that count every row of a window of a big table with no index on that
 # window, each with why that is acceptable.
 NOT_HOT_QUERIES = {
@@ -94,7 +94,7 @@ def values(seeded_url) -> dict:
         trace = next(t for t in queries.list_recent_traces(conn, max_rows=100, skip=0) if t["workers"] > 0)
         run = queries.get_run(conn, run_id=trace["first_run_id"])
         agent = queries.get_agent(conn, agent_id=run["agent_id"])
-        job = list(queries.list_worker_jobs_by_run(conn, supervisor_run_id=run["id"]))[0]
+        job = list(queries.list_worker_jobs_by_run(conn, supervisor_run_id=run["id"], owner_id=None))[0]
         messages = list(queries.list_thread_messages(conn, thread_id=run["thread_id"], include_internal=True,
                                                      after_id=0, limit_rows=10))
         conn.rollback()
@@ -119,6 +119,7 @@ def values(seeded_url) -> dict:
         "is_active": None, "sort": "cost_today", "descending": True, "last_error": "recovered",
         "sent_at": None, "processed": None, "parent_id": None, "message_metadata": None,
         "messages": Jsonb([{"role": "assistant", "content": "c"}]),
+        "duration_ms": 1000, "add_tokens": 10, "assistant_message_id": "msg-1",
     }
 
 
@@ -163,6 +164,41 @@ def test_no_hot_query_scans_a_big_table(seeded_url, values):
     assert missing == {}, "add realistic values for these parameters"
     assert hidden == {}, "these functions are not inlined, so their plans cannot be checked"
     assert scanned == {}
+
+
+def explain_indexes(conn, sql: str, params: dict) -> set[str]:
+    plan = conn.execute("EXPLAIN (FORMAT JSON) " + sql, params).fetchone()["QUERY PLAN"][0]["Plan"]
+    return {n["Index Name"] for n in plan_nodes(plan) if "Index Name" in n}
+
+
+def test_startup_recovery_reads_only_unfinished_runs(seeded_url):
+    """Issue 20: recovery reads the unfinished runs from their partial index, not the history."""
+    with connect(seeded_url, search_path=("zerg", "public")) as conn:
+        for name in ("list_unfinished_runs", "recover_unfinished_runs"):
+            used = explain_indexes(conn, getattr(queries, name).sql, {"error": "x"})
+            assert "agent_runs_unfinished_idx" in used, (name, used)
+            assert "agent_runs_pkey" in used, (name, used)      # the few runs found, by key
+            conn.rollback()
+
+
+# The runner tables are small (a user has a handful of runners), so the planner may rightly
+# scan them today; with sequential scans priced out, these must find their index.
+RUNNER_INDEXES = {
+    "find_runner_by_secret": ({"name": "laptop", "auth_secret_hash": "h"}, "runners_auth_secret_hash_idx"),
+    "recover_runner_jobs": ({"error": "x"}, "runner_jobs_unfinished_idx"),
+    "list_runner_jobs_by_runner": ({"runner_id": 1, "skip": 0, "limit_rows": 10}, "runner_jobs_runner_id_idx"),
+    "list_runners_by_owner": ({"owner_id": 1, "skip": 0, "limit_rows": 10}, "runners_owner_id_name_key"),
+    "get_enroll_token_by_hash": ({"token_hash": "t"}, "runner_enroll_tokens_token_hash_key"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUNNER_INDEXES))
+def test_runner_queries_have_an_index(seeded_url, name):
+    params, index = RUNNER_INDEXES[name]
+    with connect(seeded_url, search_path=("zerg", "public")) as conn:
+        conn.execute("SET LOCAL enable_seqscan = off")
+        assert index in explain_indexes(conn, getattr(queries, name).sql, params)
+        conn.rollback()
 
 
 # Generic plans that scan only at this test's small scale, each with what happens at scale.

@@ -51,7 +51,7 @@ def test_worker_job_lookups_and_lifecycle(db, owner):
     assert q.get_worker_job(db, job_id=j1["id"])["status"] == "created"
     assert q.get_worker_job_for_owner(db, job_id=j1["id"], owner_id=owner["user"])["id"] == j1["id"]
     assert q.get_worker_job_for_owner(db, job_id=j1["id"], owner_id=owner["user"] + 1) is None
-    assert [r["id"] for r in q.list_worker_jobs_by_run(db, supervisor_run_id=owner["run"])] == [j1["id"], j2["id"]]
+    assert [r["id"] for r in q.list_worker_jobs_by_run(db, supervisor_run_id=owner["run"], owner_id=None)] == [j1["id"], j2["id"]]
     assert q.get_latest_tool_call_job(db, supervisor_run_id=owner["run"])["id"] == j2["id"]
     assert [r["id"] for r in q.list_active_worker_jobs(db, owner_id=owner["user"], limit_rows=10)] == [j2["id"]]
 
@@ -61,18 +61,18 @@ def test_worker_job_lookups_and_lifecycle(db, owner):
     started = q.start_worker_job(db, job_id=j1["id"], worker_id="w1")
     assert (started["status"], started["worker_id"]) == ("running", "w1") and started["started_at"] is not None
     assert q.start_worker_job(db, job_id=j1["id"], worker_id="w2") is None
-    assert q.finish_worker_job(db, job_id=j2["id"]) is None                     # queued, not running
-    done = q.finish_worker_job(db, job_id=j1["id"])
+    assert q.finish_worker_job(db, job_id=j2["id"], worker_id=None) is None                     # queued, not running
+    done = q.finish_worker_job(db, job_id=j1["id"], worker_id=None)
     assert done["status"] == "success" and done["finished_at"] is not None
-    assert q.fail_worker_job(db, job_id=j1["id"], error="late") is None
-    failed = q.fail_worker_job(db, job_id=j2["id"], error="boom")
+    assert q.fail_worker_job(db, job_id=j1["id"], error="late", worker_id=None) is None
+    failed = q.fail_worker_job(db, job_id=j2["id"], error="boom", worker_id=None)
     assert (failed["status"], failed["error"]) == ("failed", "boom")
     since = dt.datetime.now(UTC) - dt.timedelta(minutes=5)
     assert {r["id"] for r in q.list_recent_worker_jobs(db, owner_id=owner["user"], since=since, limit_rows=10)} == \
         {j1["id"], j2["id"]}
     j3 = job(db, owner, "c3")
-    assert q.cancel_worker_job(db, job_id=j3["id"])["status"] == "cancelled"
-    assert q.cancel_worker_job(db, job_id=j3["id"]) is None
+    assert q.cancel_worker_job(db, job_id=j3["id"], error=None)["status"] == "cancelled"
+    assert q.cancel_worker_job(db, job_id=j3["id"], error=None) is None
     assert q.delete_worker_job(db, job_id=j3["id"]) == 1 and q.get_worker_job(db, job_id=j3["id"]) is None
 
 
@@ -186,8 +186,11 @@ def test_barrier_reaper_and_nowait_lock(db, owner, fresh_db_url):
         other.rollback()
     finally:
         other.close()
-    assert q.timeout_barrier_jobs(db, barrier_id=b["id"]) == 1
-    assert [s["status"] for s in q.list_barrier_jobs(db, barrier_id=b["id"])] == ["timeout"]
+    claimed = q.timeout_worker_barrier(db, barrier_id=b["id"], error="Worker timed out (deadline exceeded)")
+    assert (claimed["status"], claimed["completed_count"]) == ("resuming", 0)   # whatever the count
+    assert [(s["status"], s["error"]) for s in q.list_barrier_jobs(db, barrier_id=b["id"])] == \
+        [("timeout", "Worker timed out (deadline exceeded)")]
+    assert q.timeout_worker_barrier(db, barrier_id=b["id"], error="again") is None   # no longer waiting
     assert q.finish_worker_barrier(db, barrier_id=b["id"], status="failed")["status"] == "failed"
     assert list(q.list_expired_barriers(db)) == []
 
@@ -201,7 +204,7 @@ def test_runners_tokens_and_runner_jobs(db, owner):
     assert q.get_runner_by_name(db, owner_id=u, name="laptop")["id"] == r["id"]
     r2 = q.create_runner(db, owner_id=u, name="box", auth_secret_hash="h2", labels=Jsonb({"os": "linux"}),
                          capabilities=Jsonb(["exec.full"]), runner_metadata=None)
-    assert [x["name"] for x in q.list_runners_by_owner(db, owner_id=u)] == ["box", "laptop"]
+    assert [x["name"] for x in q.list_runners_by_owner(db, owner_id=u, skip=0, limit_rows=100)] == ["box", "laptop"]
     hb = q.record_runner_heartbeat(db, runner_id=r["id"], status="online", runner_metadata=Jsonb({"v": "1"}))
     assert (hb["status"], hb["runner_metadata"]) == ("online", {"v": "1"}) and hb["last_seen_at"] is not None
     assert q.revoke_runner(db, runner_id=r2["id"])["status"] == "revoked"
@@ -226,7 +229,7 @@ def test_runners_tokens_and_runner_jobs(db, owner):
     assert (fin["status"], fin["exit_code"], fin["stdout_trunc"]) == ("success", 0, "a\n")
     assert q.finish_runner_job(db, runner_job_id=rj["id"], status="failed", exit_code=1, stdout_trunc=None,
                                stderr_trunc=None, error=None, artifacts=None) is None
-    assert [x["id"] for x in q.list_runner_jobs_by_runner(db, runner_id=r["id"], limit_rows=5)] == [rj["id"]]
+    assert [x["id"] for x in q.list_runner_jobs_by_runner(db, runner_id=r["id"], skip=0, limit_rows=5)] == [rj["id"]]
     assert [x["id"] for x in q.list_runner_jobs_by_worker(db, worker_id="wk")] == [rj["id"]]
     assert q.delete_runner(db, runner_id=r["id"]) == 1
     assert q.get_runner_job(db, runner_job_id=rj["id"]) is None

@@ -68,7 +68,7 @@ def test_each_query_follows_the_conventions(path):
 
 # The service query files (the dashboards' and the queue's follow their own docs): every
 # parameter carries its ::type, which the runtime type check of zerg_sql.queries reads.
-SERVICE_FILES = ["agents", "barriers", "connectors", "knowledge", "llm_audit", "memory", "run_events", "runners",
+SERVICE_FILES = ["agents", "barriers", "connectors", "infra", "knowledge", "llm_audit", "memory", "run_events", "runners",
                  "runs", "sync", "tasks", "threads", "usage", "users", "waitlist", "worker_jobs", "workflows"]
 
 

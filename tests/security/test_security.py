@@ -529,7 +529,7 @@ def seed_secrets(conn) -> uuid.UUID:
                             task=f"call the API with password: {SECRET}-task", model="gpt-x", reasoning_effort=None,
                             status="queued")
     q.start_worker_job(conn, job_id=w["id"], worker_id="w-1")
-    q.fail_worker_job(conn, job_id=w["id"], error=f"Authorization: Bearer {SECRET}-workererror")
+    q.fail_worker_job(conn, job_id=w["id"], error=f"Authorization: Bearer {SECRET}-workererror", worker_id=None)
     q.insert_llm_audit(conn, run_id=run["id"], worker_id=None, thread_id=t["id"], owner_id=u["id"], trace_id=trace,
                        span_id=None, phase="initial", model="gpt-x",
                        messages=Jsonb([{"role": "user", "content": f"my password is {SECRET}-prompt"}]),
