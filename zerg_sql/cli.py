@@ -94,7 +94,7 @@ def run() -> None:
         sys.exit(e.exit_code)
     except ZergError as e:
         echo(f"error: {e}", err=True)
-        sys.exit(1)
+        sys.exit(e.code)
     except Exception as e:  # noqa: BLE001 - last resort: still no password in the output
         echo(scrub("".join(traceback.format_exception(e))), err=True)
         echo(f"error: {type(e).__name__}: {e}", err=True)

@@ -101,9 +101,12 @@ def dev_url_file() -> Path:
     return ROOT / ".dev" / "dev-url"
 
 
-def load_environments(path: Path = ENVIRONMENTS_FILE) -> dict[str, dict]:
-    with open(path, "rb") as f:
-        return tomllib.load(f)
+def load_environments(path: Path | None = None) -> dict[str, dict]:
+    try:
+        with open(path or ENVIRONMENTS_FILE, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ZergError(f"{path or ENVIRONMENTS_FILE}: not valid TOML: {e}") from None
 
 
 # What each environments.toml key may hold: (kind, bounds). Intervals are PostgreSQL-style
@@ -210,19 +213,16 @@ def get_environment(name: str | None = None, database_url: str | None = None) ->
 
 
 def protected_urls(env: Environment) -> list[tuple[str, str]]:
-    """(environment, URL) of every protected environment whose own variables are set, leaving
-    out the variables `env` reads itself (a shared DATABASE_URL says nothing about which one
-    is meant: the server's marker decides that, migrate.py)."""
+    """(environment, URL) of every protected environment whose own variables are set: those
+    no unprotected environment reads too (a shared DATABASE_URL says nothing about which
+    one is meant; the server's marker decides that, db.refuse_protected)."""
     if env.protected:
         return []
-    found = []
-    for other, raw in load_environments().items():
-        if other == env.name or not raw.get("protected"):
-            continue
-        for var in raw.get("url_env", []):
-            if var not in env.url_env and os.environ.get(var):
-                found.append((other, normalize_url(os.environ[var])))
-    return found
+    envs = load_environments()
+    shared = {var for raw in envs.values() if not raw.get("protected") for var in raw.get("url_env", [])}
+    return [(other, normalize_url(os.environ[var]))
+            for other, raw in envs.items() if raw.get("protected")
+            for var in raw.get("url_env", []) if var not in shared and os.environ.get(var)]
 
 
 def same_database(a: str, b: str) -> bool:

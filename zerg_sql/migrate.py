@@ -110,9 +110,8 @@ class _Backend(PostgresqlPsycopgBackend):
     def init_database(self):  # no yoyo_lock table, no yoyo_tmp_* probe
         pass
 
-    def execute(self, sql, params=None):
-        self.runner.last_statement = sql  # to place a failing statement in its file
-        return super().execute(sql, params)
+    def cursor(self):
+        return _Cursor(self._connection, self.runner)
 
     def list_tables(self, **kwargs):
         # yoyo's version reads self.uri, which we don't have; same query, current schema.
@@ -123,6 +122,22 @@ class _Backend(PostgresqlPsycopgBackend):
 
     def rollback_one(self, migration, force=False):
         self.runner._run_one(self, migration, "rollback")
+
+
+class _Cursor(psycopg.Cursor):
+    """yoyo's cursor: remembers the statement it runs, to place a failing one in its file."""
+
+    def __init__(self, conn: psycopg.Connection, runner: "Runner"):
+        super().__init__(conn)
+        self.runner = runner
+
+    def execute(self, query, params=None, **kwargs):
+        try:
+            return super().execute(query, params, **kwargs)
+        except psycopg.Error:
+            if not self.runner.failed_statement:  # the first; yoyo's ROLLBACK TO SAVEPOINT follows
+                self.runner.failed_statement = query if isinstance(query, str) else ""
+            raise
 
 
 # ---------------------------------------------------------------- the runner
@@ -161,7 +176,7 @@ class Runner:
                  lock_wait: float | None = None, allow_out_of_order: bool = False):
         self.env = env
         self.allow_out_of_order = allow_out_of_order
-        self.last_statement = ""
+        self.failed_statement = ""
         self.run_done: list[str] = []  # migrations this run has applied (or rolled back) so far
         self._in_migration = False
         self.dirs = dirs or migration_dirs(env)
@@ -604,7 +619,7 @@ class Runner:
         m.load()
         started = time.monotonic()
         self.out(f"{'applying' if direction == 'apply' else 'rolling back'} {m.id} ...")
-        self._in_migration = True
+        self._in_migration, self.failed_statement = True, ""
         try:
             if m.use_transactions:
                 self._run_transactional(backend, m, direction, started)
@@ -639,6 +654,7 @@ class Runner:
                     self._record(backend, m, direction, started)
                 return
             except psycopg.errors.LockNotAvailable:
+                self.failed_statement = ""
                 if time.monotonic() + pause > deadline:
                     self.attempts = attempt
                     raise
@@ -681,7 +697,7 @@ class Runner:
         """file:line of the failing statement (line of the error position when the server gives one)."""
         path = Path(m.path) if direction == "apply" else Path(str(m.path)[: -len(".sql")] + ".rollback.sql")
         rel = self._path(m) if direction == "apply" else self._rel(path)
-        stmt = self.last_statement or ""
+        stmt = self.failed_statement
         try:
             text = path.read_text()
         except OSError:

@@ -193,7 +193,8 @@ SELECT 'pg_class'::regclass::oid, c.oid, 'relation', n.nspname, c.relname
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname !~ '^pg_(toast_)?temp_'
 UNION ALL
-SELECT 'pg_proc'::regclass::oid, p.oid, 'function', n.nspname, p.oid::regprocedure::text
+SELECT 'pg_proc'::regclass::oid, p.oid, 'function', n.nspname,
+       p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname !~ '^pg_(toast_)?temp_'
 UNION ALL
@@ -220,7 +221,8 @@ UNION ALL
 SELECT 'changed', 'relation', c.relnamespace::regnamespace::text, c.relname, c.oid
 FROM pg_class c, mine WHERE c.relnamespace IN (SELECT oid FROM outside) AND c.xmin = ANY (mine.xids)
 UNION ALL
-SELECT 'changed', 'function', p.pronamespace::regnamespace::text, p.oid::regprocedure::text, p.oid
+SELECT 'changed', 'function', p.pronamespace::regnamespace::text,
+       p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.oid
 FROM pg_proc p, mine WHERE p.pronamespace IN (SELECT oid FROM outside) AND p.xmin = ANY (mine.xids)
 UNION ALL
 SELECT 'changed', 'type', t.typnamespace::regnamespace::text, t.typname, t.oid
@@ -282,7 +284,7 @@ WHERE (_zerg_sql_protected.environment, _zerg_sql_protected.database, _zerg_sql_
 -- first: who a blocked migration waits for, and what doctor reports.
 SELECT a.pid, a.usename::text AS user_name, a.application_name, a.client_addr::text AS client_addr,
        a.state, a.xact_start, a.query_start, left(a.query, 300) AS query,
-       string_agg(DISTINCT l.relation::regclass::text || ' ' || l.mode
+       string_agg(DISTINCT c.relnamespace::regnamespace::text || '.' || c.relname || ' ' || l.mode
                   || CASE WHEN l.granted THEN '' ELSE ' (waiting)' END, ', ') AS locks,
        pg_blocking_pids(a.pid) AS blocked_by
 FROM pg_locks l
@@ -290,7 +292,7 @@ JOIN pg_stat_activity a ON a.pid = l.pid
 JOIN pg_class c ON c.oid = l.relation
 WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-  AND c.relnamespace::regnamespace::text = ANY (:schemas::text[])
+  AND c.relnamespace::regnamespace::text = ANY (:schemas::text[]) AND c.relkind IN ('r', 'p', 'm')
 GROUP BY a.pid, a.usename, a.application_name, a.client_addr, a.state, a.xact_start, a.query_start, a.query
 ORDER BY a.xact_start NULLS LAST, a.pid
 LIMIT 10;
