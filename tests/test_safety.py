@@ -21,10 +21,7 @@ from zerg_sql import config
 from zerg_sql.config import ROOT, ZergError, get_environment
 from zerg_sql.migrate import Runner
 
-try:
-    from tests.conftest import test_env_for
-except ImportError:  # pytest run without the repo root on sys.path: tests/ is on it
-    from conftest import test_env_for  # type: ignore[no-redef]
+from conftest import test_env_for
 
 
 def cli(*args: str, extra_env: dict | None = None, timeout: float = 180) -> subprocess.CompletedProcess:

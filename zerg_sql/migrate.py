@@ -35,7 +35,7 @@ from typing import Callable, Iterator
 import psycopg
 from sqlparse import lexer
 from sqlparse import tokens as T
-from yoyo import read_migrations
+from yoyo import internalmigrations, read_migrations
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.migrations import Migration, MigrationList, topological_sort
 
@@ -109,6 +109,14 @@ class _Backend(PostgresqlPsycopgBackend):
 
     def init_database(self):  # no yoyo_lock table, no yoyo_tmp_* probe
         pass
+
+    def ensure_internal_schema_updated(self):
+        if not self._in_transaction:
+            return super().ensure_internal_schema_updated()
+        # Inside the caller's transaction (adopt): yoyo's tables commit with it, or not at all.
+        if internalmigrations.needs_upgrading(self):
+            internalmigrations.upgrade(self)
+        self._internal_schema_updated = True
 
     def cursor(self):
         return _Cursor(self._connection, self.runner)
