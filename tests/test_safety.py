@@ -350,3 +350,43 @@ def test_an_empty_env_name_is_refused():
     with pytest.raises(ZergError, match="unknown environment ''"):
         get_environment("")
     assert not math.isnan(get_environment("prod").lock_retry_seconds)
+
+
+# ------------------------------------------------------------ doctor
+
+def test_doctor_reports_lock_holders_ops_privileges_and_the_dashboard_role(pg, fresh_db_url):
+    role = f"doc_{uuid.uuid4().hex[:8]}"
+    with pg.admin() as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    dbname = psycopg.conninfo.conninfo_to_dict(fresh_db_url)["dbname"]
+    try:
+        with psycopg.connect(fresh_db_url, autocommit=True) as conn:  # the owner of zerg, as on clifford
+            for (table,) in conn.execute("SELECT oid::regclass::text FROM pg_class WHERE relkind IN ('r', 'p') "
+                                         "AND relnamespace = 'zerg'::regnamespace AND NOT relispartition").fetchall():
+                conn.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(sql.SQL(table), sql.Identifier(role)))
+            conn.execute(sql.SQL("GRANT CREATE ON DATABASE {} TO {}; ALTER SCHEMA zerg OWNER TO {}; "
+                                 "GRANT USAGE ON SCHEMA ops TO {}; GRANT SELECT, INSERT, UPDATE, DELETE ON ops.job_queue TO {}; "
+                                 "GRANT INSERT, SELECT (job_key, started_at) ON ops.runs TO {}").format(
+                sql.Identifier(dbname), *[sql.Identifier(role)] * 5))
+        url = fresh_db_url.replace("postgres@", f"{role}@")
+        with psycopg.connect(fresh_db_url, application_name="stuck report") as holder:
+            holder.execute("SELECT count(*) FROM zerg.users")
+            time.sleep(1.2)
+            r = cli("--env", "test", "--database-url", url, "doctor")
+        out = r.stdout  # (FAIL schema drift here: the ownership moved by hand, above)
+        assert "ok   ops privileges: " in out and "every privilege the queue's queries use" in out
+        assert "WARN lock holders: server pid" in out and "(stuck report, user postgres" in out
+        assert "zerg.users AccessShareLock" in out
+        assert "WARN dashboard role: zerg_dashboard does not exist" in out or "dashboard role: zerg_dashboard exists" in out
+
+        with psycopg.connect(fresh_db_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("REVOKE USAGE ON SCHEMA ops FROM {}").format(sql.Identifier(role)))
+        r = cli("--env", "test", "--database-url", url, "doctor")
+        assert f"FAIL ops privileges: {role} lacks USAGE on schema ops" in r.stdout
+        assert "ok   lock holders: no other session holds a lock" in r.stdout
+    finally:
+        with psycopg.connect(fresh_db_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("REASSIGN OWNED BY {} TO CURRENT_USER; DROP OWNED BY {}").format(
+                sql.Identifier(role), sql.Identifier(role)))
+        with pg.admin() as conn:
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

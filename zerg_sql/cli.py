@@ -255,7 +255,8 @@ def doctor(ctx: Context, as_json: bool) -> None:
         echo_json(report)
     else:
         for check in report["checks"]:
-            echo(f"{'ok  ' if check['ok'] else 'FAIL'} {check['name']}: {check['detail']}")
+            mark = "FAIL" if not check["ok"] else "WARN" if check.get("warn") else "ok  "
+            echo(f"{mark} {check['name']}: {check['detail']}")
     if not all(c["ok"] for c in report["checks"]):
         sys.exit(1)
 

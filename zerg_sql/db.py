@@ -58,7 +58,12 @@ def refuse_protected(env: Environment, conn: psycopg.Connection | None = None) -
                             f"protected environment {other} (its URL variable names the same host, port and "
                             f"database); " + how.format(other=other))
     if conn is not None and internal.protection_marker_exists(conn, schema=env.schema):
-        marker = internal.get_protection_marker(conn)
+        try:
+            marker = internal.get_protection_marker(conn)
+        except psycopg.errors.InsufficientPrivilege:
+            raise ZergError(f"refusing: cannot read {env.schema}._zerg_sql_protected (whether this database is a "
+                            f"protected environment's) as role {conn.info.user}: connect as the role that "
+                            f"migrates schema {env.schema}") from None
         if marker and marker["here"]:
             raise ZergError(
                 f"refusing: database {marker['database']} ({env.target}) belongs to protected environment "

@@ -721,8 +721,7 @@ class Runner:
     def _blockers(self) -> str:
         """Who holds locks on our schemas now, oldest transaction first (the likely blocker)."""
         with suppress(psycopg.Error):
-            rows = [r for r in internal.list_lock_holders(self.conn, schemas=owned_schemas(self.env))
-                    if r["xact_start"] is not None]
+            rows = list(internal.list_lock_holders(self.conn, schemas=owned_schemas(self.env)))
             if rows:
                 return "blocked, most likely, by " + "; ".join(describe_session(r) for r in rows[:3])
         return "blocked by a session that has since let go (or that this role may not see)"
@@ -768,6 +767,9 @@ class Runner:
 
 def describe_session(r: dict) -> str:
     """A lock holder or long transaction in one line: pid, application, user, since when, query (scrubbed)."""
+    if r.get("state") is None:  # pg_stat_activity hides another role's activity from us
+        return (f"server pid {r['pid']} ({r.get('application_name') or 'no application name'}, user {r.get('user_name')}, "
+                f"its activity is visible to that role only" + (f", holding {r['locks']}" if r.get("locks") else "") + ")")
     since = f"in a transaction since {r['xact_start']:%Y-%m-%d %H:%M:%S %Z}" if r.get("xact_start") else "no transaction"
     query = " ".join(scrub(r.get("query") or "").split())[:160]
     return (f"server pid {r['pid']} ({r.get('application_name') or 'no application name'}, user {r.get('user_name')}, "

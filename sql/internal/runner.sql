@@ -283,7 +283,8 @@ WHERE (_zerg_sql_protected.environment, _zerg_sql_protected.database, _zerg_sql_
 -- Other sessions holding or awaiting locks on relations of these schemas, oldest transaction
 -- first: who a blocked migration waits for, and what doctor reports.
 SELECT a.pid, a.usename::text AS user_name, a.application_name, a.client_addr::text AS client_addr,
-       a.state, a.xact_start, a.query_start, left(a.query, 300) AS query,
+       a.state, a.xact_start, extract(epoch FROM now() - a.xact_start)::float8 AS xact_seconds,
+       a.query_start, left(a.query, 300) AS query,
        string_agg(DISTINCT c.relnamespace::regnamespace::text || '.' || c.relname || ' ' || l.mode
                   || CASE WHEN l.granted THEN '' ELSE ' (waiting)' END, ', ') AS locks,
        pg_blocking_pids(a.pid) AS blocked_by
@@ -306,6 +307,31 @@ WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.xact_st
   AND a.xact_start < now() - make_interval(secs => :min_seconds::float)
 ORDER BY a.xact_start
 LIMIT 10;
+
+-- name: list_ops_privileges()
+-- What the queue's queries need on ops (docs/security.md) and whether this role has it;
+-- granted is NULL where the schema or table is missing. Catalog lookups by name, so that a
+-- missing USAGE is reported rather than raised.
+WITH n AS (SELECT oid FROM pg_namespace WHERE nspname = 'ops'),
+     q AS (SELECT c.oid FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM n) AND c.relname = 'job_queue'),
+     r AS (SELECT c.oid FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM n) AND c.relname = 'runs')
+SELECT 'schema ops' AS object, 'USAGE' AS privilege, has_schema_privilege((SELECT oid FROM n), 'USAGE') AS granted
+UNION ALL
+SELECT 'ops.job_queue', p, has_table_privilege((SELECT oid FROM q), p)
+FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
+UNION ALL
+SELECT 'ops.runs', 'INSERT', has_table_privilege((SELECT oid FROM r), 'INSERT')
+UNION ALL
+SELECT 'ops.runs (' || col || ')', 'SELECT', has_column_privilege((SELECT oid FROM r), col, 'SELECT')
+FROM unnest(ARRAY['job_key', 'started_at']) AS col;
+
+-- name: get_dashboard_role_state(role_name, schema)^
+-- Does the dashboard role exist, and has it USAGE on the schema (0013 granted it)?
+SELECT r.rolname IS NOT NULL AS role_exists,
+       CASE WHEN r.oid IS NULL OR n.oid IS NULL THEN false ELSE has_schema_privilege(r.oid, n.oid, 'USAGE') END AS has_usage
+FROM (SELECT :role_name::text AS wanted, :schema::text AS schema_name) w
+LEFT JOIN pg_roles r ON r.rolname = w.wanted
+LEFT JOIN pg_namespace n ON n.nspname = w.schema_name;
 
 -- name: wait_probe()$
 -- A trivial round trip: the server accepts connections and queries.
