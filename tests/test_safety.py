@@ -390,3 +390,44 @@ def test_doctor_reports_lock_holders_ops_privileges_and_the_dashboard_role(pg, f
                 sql.Identifier(role), sql.Identifier(role)))
         with pg.admin() as conn:
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+# ------------------------------------------------------------ the smaller items
+
+def test_new_takes_a_typed_number_once_writes_the_non_transactional_form_and_its_template_fails_lint(tmp_path):
+    from zerg_sql.lint import lint
+    from zerg_sql.migrate import new_migration
+
+    write(tmp_path, "0020_old", "-- old\nCREATE TABLE old (id bigint);\n", "DROP TABLE old;\n")
+    up, down = new_migration("0021_add_widgets", tmp_path)
+    assert up.name == "0021_add_widgets.sql" and down.name == "0021_add_widgets.rollback.sql"
+    with pytest.raises(ZergError, match="the next number is 0022"):
+        new_migration("0030_later", tmp_path)
+    problems = lint([tmp_path])
+    assert any("0021_add_widgets.sql: still the template" in p for p in problems), problems
+    assert any("0021_add_widgets.rollback.sql: still the template" in p for p in problems), problems
+
+    up2, _ = new_migration("widget_index", tmp_path, transactional=False)
+    text = up2.read_text()
+    assert text.startswith("-- transactional: false\n-- squawk-disable-assume-in-transaction\n")
+    up2.write_text(text.replace("widget index: what this changes and why (a DBA reads this first).",
+                                "widget index: lets the list read an index alone.")
+                   + "CREATE INDEX CONCURRENTLY IF NOT EXISTS old_id_idx ON old (id);\n")
+    rollback = tmp_path / "0022_widget_index.rollback.sql"
+    assert rollback.read_text().startswith("-- transactional: false\n")
+    rollback.write_text(rollback.read_text() + "DROP INDEX CONCURRENTLY IF EXISTS old_id_idx;\n")
+    assert not any("0022_widget_index" in p for p in lint([tmp_path])), lint([tmp_path])
+
+
+def test_rollback_takes_a_unique_prefix_and_closes_with_a_summary(empty_db_url, migs):
+    write(migs, "0003_notes", "ALTER TABLE things ADD COLUMN note text;\n", "ALTER TABLE things DROP COLUMN note;\n")
+    write(migs, "0020_x", "CREATE TABLE x (id int);\n", "DROP TABLE x;\n")
+    write(migs, "0021_y", "CREATE TABLE y (id int);\n", "DROP TABLE y;\n")
+    run(empty_db_url, migs)
+    lines: list[str] = []
+    with Runner(test_env_for(empty_db_url), dirs=[migs], out=lines.append) as runner:
+        with pytest.raises(ZergError, match="--to 00: matches 0001_things, 0002_tags, 0003_notes, 0020_x, 0021_y"):
+            runner.rollback(to="00")
+        assert runner.plan("rollback", to="0003") == ["0021_y", "0020_x"]
+        assert runner.rollback(to="0003") == ["0021_y", "0020_x"]
+    assert "rolled back 2 migration(s): 0021_y, 0020_x; the newest applied is now 0003_notes" in lines

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .config import ROOT, ZergError
-from .migrate import OPS_MIGRATIONS, ZERG_MIGRATIONS
+from .migrate import OPS_MIGRATIONS, TEMPLATE_MARK, ZERG_MIGRATIONS
 
 SQUAWK_CONFIG = ROOT / ".squawk.toml"
 ROLLBACK_EXCLUDED = "require-lock-timeout,require-statement-timeout,ban-drop-table,ban-drop-column,ban-drop-schema,ban-drop-function,ban-drop-database"
@@ -53,6 +53,9 @@ def lint(dirs: list[Path] | None = None) -> list[str]:
                             f"`-- transactional: false` in the leading comment block")
         if not transactional and "squawk-disable-assume-in-transaction" not in text:
             problems.append(f"{rel}: is not transactional: add `-- squawk-disable-assume-in-transaction`")
+        if TEMPLATE_MARK in text or (f.name.endswith(".rollback.sql") and not re.sub(r"--.*", "", text).strip()):
+            problems.append(f"{rel}: still the template of `zerg-sql new`: write what it changes and why, "
+                            f"and its SQL")
         for n, line in enumerate(text.splitlines(), 1):
             m = _IGNORE.search(line)
             if m and not (m.group("reason") or "").strip():

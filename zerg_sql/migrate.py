@@ -132,6 +132,15 @@ class _Backend(PostgresqlPsycopgBackend):
         self.runner._run_one(self, migration, "rollback")
 
 
+@contextmanager
+def _quiet(runner: "Runner") -> Iterator[None]:
+    out, runner.out = runner.out, lambda _: None
+    try:
+        yield
+    finally:
+        runner.out = out
+
+
 class _Cursor(psycopg.Cursor):
     """yoyo's cursor: remembers the statement it runs, to place a failing one in its file."""
 
@@ -585,8 +594,7 @@ class Runner:
             applied.sort(key=lambda m: Path(m.path).parent.resolve() == OPS_MIGRATIONS.resolve())
             ids = [m.id for m in applied]
             if to is not None:
-                if to not in ids:
-                    raise ZergError(f"--to {to}: not an applied migration (applied: {', '.join(reversed(ids)) or 'none'})")
+                to = self._unique_applied(to, ids)
                 chosen = applied[: ids.index(to)]
             else:
                 chosen = applied[: max(0, steps or 0)]
@@ -599,7 +607,30 @@ class Runner:
                     self._run_one(backend, m, "rollback")
             if not chosen:
                 self.out("nothing to roll back")
+            else:
+                left = [i for i in ids if i not in {m.id for m in chosen}]
+                self.out(f"rolled back {len(chosen)} migration(s): {', '.join(m.id for m in chosen)}; "
+                         f"the newest applied is now {left[0] if left else 'none (nothing is applied)'}")
             return [m.id for m in chosen]
+
+    @staticmethod
+    def _unique_applied(to: str, ids: list[str]) -> str:
+        """--to ID, or a prefix of exactly one applied id (`--to 0020`)."""
+        if to in ids:
+            return to
+        matches = [i for i in ids if i.startswith(to)] if to else []
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise ZergError(f"--to {to}: matches {', '.join(sorted(matches))}; give more of the id")
+        raise ZergError(f"--to {to}: not an applied migration (applied: {', '.join(reversed(ids)) or 'none'})")
+
+    def plan(self, direction: str = "apply", steps: int | None = 1, to: str | None = None) -> list[str]:
+        """The ids a migrate or rollback would run now, for a confirmation prompt (no lock, no writes)."""
+        if direction == "apply":
+            return [m.id for m in self.pending(self.status())]
+        with _quiet(self):
+            return self.rollback(steps=steps, to=to, dry_run=True)
 
     def _summary(self, migrations: list[Migration], direction: str) -> str:
         verb = "apply" if direction == "apply" else "roll back"
@@ -778,17 +809,33 @@ def describe_session(r: dict) -> str:
             + (f", last query: {query}" if query else "") + ")")
 
 
-def new_migration(slug: str, folder: Path = ZERG_MIGRATIONS) -> tuple[Path, Path]:
-    """Create the next-numbered NNNN_slug.sql and NNNN_slug.rollback.sql."""
-    import re
+# The first line of every template; lint fails a migration that still has it.
+TEMPLATE_MARK = "what this changes and why (a DBA reads this first)"
 
+
+def new_migration(slug: str, folder: Path = ZERG_MIGRATIONS, transactional: bool = True) -> tuple[Path, Path]:
+    """Create the next-numbered NNNN_slug.sql and NNNN_slug.rollback.sql.
+
+    `new 0021_x` means slug x (a number typed out of habit is dropped, not doubled);
+    transactional=False writes the `-- transactional: false` directive (CONCURRENTLY)."""
+    numbered = re.fullmatch(r"(\d{4})_(.+)", slug)
+    if numbered:
+        slug = numbered.group(2)
     if not re.fullmatch(r"[a-z0-9][a-z0-9_]{0,50}", slug):
         raise ZergError(f"slug {slug!r}: use lower-case letters, digits and underscores")
     numbers = [int(p.name[:4]) for p in folder.glob("[0-9][0-9][0-9][0-9]_*.sql")]
     n = max(numbers, default=0) + 1
+    if numbered and int(numbered.group(1)) != n:
+        raise ZergError(f"{numbered.group(0)}: the next number is {n:04d} (numbers are given, not chosen); "
+                        f"run `zerg-sql new {slug}`")
     up = folder / f"{n:04d}_{slug}.sql"
     down = folder / f"{n:04d}_{slug}.rollback.sql"
-    up.write_text(f"-- {slug.replace('_', ' ')}: what this changes and why (a DBA reads this first).\n"
+    directives = "" if transactional else (
+        "-- transactional: false\n-- squawk-disable-assume-in-transaction\n"
+        "-- Each statement commits on its own: make every one safe to run again (IF NOT EXISTS),\n"
+        "-- since an interrupted run is repaired by running it again.\n")
+    up.write_text(f"{directives}-- {slug.replace('_', ' ')}: {TEMPLATE_MARK}.\n"
                   "-- Unqualified names: the runner sets search_path to the target schema.\n\n")
-    down.write_text(f"-- Undo {up.name} exactly.\n\n")
+    down.write_text(("" if transactional else "-- transactional: false\n-- squawk-disable-assume-in-transaction\n")
+                    + f"-- Undo {up.name} exactly.\n\n")
     return up, down
