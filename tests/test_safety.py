@@ -431,3 +431,23 @@ def test_rollback_takes_a_unique_prefix_and_closes_with_a_summary(empty_db_url, 
         assert runner.plan("rollback", to="0003") == ["0021_y", "0020_x"]
         assert runner.rollback(to="0003") == ["0021_y", "0020_x"]
     assert "rolled back 2 migration(s): 0021_y, 0020_x; the newest applied is now 0003_notes" in lines
+
+
+def test_make_passes_args_and_status_json_is_json_alone(fresh_db_url):
+    import json
+
+    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env.update(ZERG_TEST_DATABASE_URL=fresh_db_url, ENV="test")
+
+    def make(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "--no-print-directory", *args], capture_output=True, text=True, cwd=ROOT,
+                              env=env, timeout=120)
+
+    r = make("status", "ARGS=--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["ok"] is True  # nothing but the document on stdout
+    r = make("doctor", "ARGS=--json")
+    assert json.loads(r.stdout)["environment"] == "test"
+    assert "--accept-drift" in make("verify", "ARGS=--help").stdout
+    r = make("psql", "ARGS=-Atc 'SELECT 40 + 2'")
+    assert r.stdout.strip() == "42", r.stderr
