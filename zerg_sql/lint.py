@@ -17,6 +17,7 @@ from .config import ROOT, ZergError
 from .migrate import OPS_MIGRATIONS, TEMPLATE_MARK, ZERG_MIGRATIONS
 
 SQUAWK_CONFIG = ROOT / ".squawk.toml"
+SQUAWK_RULES = "https://squawkhq.com/docs/"
 ROLLBACK_EXCLUDED = "require-lock-timeout,require-statement-timeout,ban-drop-table,ban-drop-column,ban-drop-schema,ban-drop-function,ban-drop-database"
 _IGNORE = re.compile(r"--\s*squawk-ignore(?:-file)?\s+(?P<rules>[\w,\s-]*?)(?:\s+--\s*(?P<reason>.*))?$")
 
@@ -74,5 +75,8 @@ def lint(dirs: list[Path] | None = None) -> list[str]:
                 path = Path(finding["file"])
                 rel = path.relative_to(ROOT) if path.is_absolute() and path.is_relative_to(ROOT) else path
                 # squawk's json line numbers are 0-based.
-                problems.append(f"{rel}:{finding['line'] + 1}: {finding['rule_name']}: {finding['message']}")
+                # squawk's advice and its rule page, as its own reporter shows them.
+                problems.append(f"{rel}:{finding['line'] + 1}: {finding['rule_name']}: {finding['message']}"
+                                + (f"\n    help: {finding['help']}" if finding.get("help") else "")
+                                + f"\n    see {SQUAWK_RULES}{finding['rule_name']}")
     return problems
