@@ -9,7 +9,7 @@ PIP_INSTALL := .venv/bin/pip install -q
 # Recipes are silent (@) and pip talks on stderr: `make status ARGS=--json` prints JSON alone.
 .venv/.installed: pyproject.toml
 	@test -d .venv || python3 -m venv .venv >&2
-	@$(PIP_INSTALL) -e '.[test]' >&2
+	@$(PIP_INSTALL) -e '.[dev,test]' >&2
 	@touch $@
 
 install: .venv/.installed

@@ -10,14 +10,14 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import aiosql
 import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from zerg_sql.config import get_environment, normalize_url
+from zerg_sql.config import get_environment
+from zerg_sql.urls import normalize_url
 from zerg_sql.db import connect
-from zerg_sql.queries import Queries
+from zerg_sql.queries import Queries, load_sql
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
@@ -30,7 +30,7 @@ def bench_queries() -> Queries:
     """bench/sql/*.sql: the legacy load, Zerg's queries on the legacy schema, parameter samples.
     Wrapped like zerg_sql.queries (same parameter checks), so both sides of a comparison pay
     the same client-side cost per call."""
-    return Queries(aiosql.from_path(REPO / "bench" / "sql", "psycopg", kwargs={"row_factory": dict_row}),
+    return Queries(load_sql(REPO / "bench" / "sql"),
                    is_async=False)
 
 

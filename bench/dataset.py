@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from zerg_sql.migrate import Runner
-from zerg_sql.seed import seed
+from zerg_sql.devtools.seed import seed
 
 from .common import REPO, Server, bench_queries, env_for, legacy, ours
 

@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 from zerg_sql.migrate import Runner
 from zerg_sql.prune import prune
 from zerg_sql.queries import copy_rows, queries
-from zerg_sql.seed import seed
+from zerg_sql.devtools.seed import seed
 
 from .common import Server, bench_queries, env_for, machine, ours, summary, table, write_result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from zerg_sql.migrate import Runner
-from zerg_sql.seed import seed
+from zerg_sql.devtools.seed import seed
 
 from .common import Server, env_for, machine, write_result
 from .dataset import scale_tag

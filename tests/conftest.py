@@ -21,7 +21,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from zerg_sql.config import Environment, get_environment, normalize_url
+from zerg_sql.config import Environment, get_environment
+from zerg_sql.urls import normalize_url
 from zerg_sql.db import connect
 from zerg_sql.migrate import Runner
 from zerg_sql.queries import internal
@@ -90,7 +91,7 @@ def pg():
             tune(server)
             yield server
         return
-    from zerg_sql import devserver
+    from zerg_sql.devtools import devserver
 
     tmp = Path(tempfile.mkdtemp(prefix="zerg-sql-test-", dir="/tmp"))
     handle = devserver.start(tmp / "pgdata", cleanup_mode="delete")

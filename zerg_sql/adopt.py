@@ -18,17 +18,16 @@ import re
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Callable
 
 import aiosql
 import psycopg
-from psycopg.rows import dict_row
 
-from .config import SQL_DIR, Environment, ZergError, scrub
+from .config import SQL_DIR, Environment, ZergError
 from .migrate import ZERG_MIGRATIONS, Runner
-from .queries import internal
+from .queries import internal, load_sql
+from .urls import scrub
 
 ADOPT_DIR = SQL_DIR / "adopt"
 LEGACY_DIR = SQL_DIR / "legacy"
@@ -51,9 +50,8 @@ FIXED_SECONDS = 1.0  # catalog-only statements, FK validation of small tables, c
 SECTION = re.compile(r"^-- (\w+) -{5,}$", re.M)  # convert.sql's per-table section headers
 
 
-@cache
 def _q(name: str) -> aiosql.queries.Queries:
-    return aiosql.from_path(ADOPT_DIR / f"{name}.sql", "psycopg", kwargs={"row_factory": dict_row})
+    return load_sql(f"adopt/{name}.sql")
 
 
 def sql_text(name: str) -> str:

@@ -1,4 +1,4 @@
-"""Environments (environments.toml), connection URLs, and password masking."""
+"""Environments (environments.toml): schema, URL, timeouts and protection of each."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-import psycopg.conninfo
+from .errors import CannotConnect as CannotConnect, LockBusy as LockBusy, ZergError as ZergError  # re-exported: services catch them from here
+from .urls import mask_url, normalize_url, url_info
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
@@ -18,50 +19,18 @@ ENVIRONMENTS_FILE = ROOT / "environments.toml"
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _INTERVAL = re.compile(r"^(\d{1,9})\s*(ms|s|min|h)?$")
-_UNIT_MS = {"ms": 1, "": 1, "s": 1000, "min": 60_000, "h": 3_600_000}  # PostgreSQL: no unit = ms
-_SCHEMES = ("postgresql+psycopg://", "postgresql+psycopg2://", "postgresql://", "postgres://")
+_UNIT_MS = {"ms": 1, "": 1, "s": 1000, "min": 60_000, "h": 3_600_000}  # a PostgreSQL setting: no unit = ms
+_DURATION = re.compile(r"^\s*(\d+)\s*(ms|s|min|m|h|d)?\s*$")
+_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 
 
-class ZergError(Exception):
-    """An error the user can act on; the CLI prints it without a traceback, exit `code`."""
-
-    code = 1
-
-
-class CannotConnect(ZergError):
-    """The server is unreachable, or refuses us (authentication, unknown role or database)."""
-
-    code = 3
-
-
-class LockBusy(ZergError):
-    """Gave up waiting for a lock (the migration lock, or a table's); nothing was applied, rerun."""
-
-    code = 4
-
-
-# Every password we have seen this process; masked out of every message we print or log.
-_SECRETS: set[str] = set()
-
-
-def register_secret(value: str | None) -> None:
-    if value and len(value) >= 2:
-        _SECRETS.add(value)
-        _SECRETS.add(quote(value, safe=""))
-
-
-def scrub(text: str) -> str:
-    """Replace every known password (and any URL's password) in text with ***."""
-    for secret in sorted(_SECRETS, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    # A password we were never told about, inside any URL in the text.
-    text = re.sub(r"(postgres(?:ql)?(?:\+\w+)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    # key=value DSNs; stop at quotes, & and whitespace so JSON and URLs around it stay intact.
-    return re.sub(r"(password\s*=\s*)('[^']*'|[^\s'\"&]+)", r"\1***", text, flags=re.I)
-
-
-def mask_url(url: str) -> str:
-    return scrub(url)
+def parse_duration(text: str) -> timedelta | None:
+    """'500ms', '5s', '15min' (or '15m'), '12h', '30d' as a timedelta; a bare number is seconds,
+    as in PostgreSQL, which reads each of these forms as an interval too. None if not one."""
+    match = _DURATION.match(text or "")
+    if not match:
+        return None
+    return timedelta(seconds=int(match.group(1)) * _SECONDS[match.group(2) or "s"])
 
 
 @dataclass(frozen=True)
@@ -180,6 +149,8 @@ def get_environment(name: str | None = None, database_url: str | None = None) ->
     if name is None:
         name = os.environ.get("ZERG_ENV") or "dev"
     envs = load_environments()
+    if not name.strip():
+        raise ZergError(f"--env {name!r}: an empty environment name; environments.toml defines: {', '.join(envs)}")
     if name not in envs:
         raise ZergError(f"unknown environment {name!r}; environments.toml defines: {', '.join(envs)}")
     raw = envs[name]
@@ -241,88 +212,3 @@ def require_url(env: Environment) -> str:
             f", or pass --database-url{hint}"
         )
     return env.url
-
-
-def normalize_url(url: str) -> str:
-    """Accept the URL forms people paste and return a libpq URI psycopg understands.
-
-    postgres://, postgresql://, postgresql+psycopg:// (SQLAlchemy/yoyo style) all become
-    postgresql://; query options such as options=-csearch_path=zerg,public are kept.
-    """
-    url = url.strip()
-    _register_url_password(url)  # first, so even the errors below print it masked
-    lowered = url.lower()
-    for scheme in _SCHEMES:
-        if lowered.startswith(scheme):
-            url = "postgresql://" + url[len(scheme):]
-            break
-    else:
-        if "://" in url:
-            raise ZergError(f"unsupported database URL scheme in {mask_url(url)!r}: use postgresql://")
-        if "=" not in url:
-            raise ZergError(f"malformed database URL {mask_url(url)!r}: expected postgresql://user@host:port/dbname")
-    if url.startswith("postgresql://"):
-        url = _reencode_query(url)
-    try:
-        parts = psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.ProgrammingError as e:
-        raise ZergError(f"malformed database URL {mask_url(url)!r}: {scrub(str(e)).strip()}") from None
-    password = parts.get("password")
-    register_secret(None if password is None else str(password))
-    port = str(parts.get("port") or "5432")
-    if not all(p.isdigit() for p in port.split(",")):
-        raise ZergError(f"malformed database URL {mask_url(url)!r}: port {port!r} is not a number")
-    return url
-
-
-def _register_url_password(url: str) -> None:
-    if "://" not in url:
-        return
-    try:
-        password = urlsplit(url).password
-    except ValueError:
-        return
-    if password:
-        register_secret(password)
-        register_secret(unquote(password))
-
-
-def _reencode_query(url: str) -> str:
-    """Percent-encode query values the way libpq wants them.
-
-    People paste options=-csearch_path=zerg,public (Zerg's docs) and options=-c+search_path=...
-    (yoyo style); libpq rejects a raw '=' in a value and does not decode '+', so decode the
-    query like yoyo does and encode it again.
-    """
-    split = urlsplit(url)
-    if not split.query:
-        return url
-    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='/,')}" for k, v in parse_qsl(split.query, keep_blank_values=True))
-    return split._replace(query=query).geturl()
-
-
-def url_info(url: str) -> dict[str, str]:
-    """The parts of a URL (libpq keywords), never used for the password."""
-    if not url:
-        return {}
-    info = {k: str(v) for k, v in psycopg.conninfo.conninfo_to_dict(url).items() if v is not None}
-    info.pop("password", None)
-    return info
-
-
-# Credential columns (docs/security.md): no command prints their values (`zerg-sql query
-# run` shows whole rows). Results carry column names, not tables, so these are names;
-# `config` is a credential only in a connectors row (encrypted provider secrets), which is
-# the one row shape with both `provider` and `config`.
-SECRET_COLUMNS = frozenset({"encrypted_value", "gmail_refresh_token", "secret", "auth_secret_hash", "token_hash"})
-REDACTED = "[REDACTED]"
-
-
-def redact_secret_columns(result):
-    """A query result (a row dict, a list of them, or a plain value) with credential values replaced."""
-    if isinstance(result, list):
-        return [redact_secret_columns(r) for r in result]
-    if not isinstance(result, dict):
-        return result
-    secret = SECRET_COLUMNS | ({"config"} if "provider" in result else set())
-    return {k: REDACTED if k in secret and v is not None else v for k, v in result.items()}

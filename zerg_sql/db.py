@@ -10,9 +10,9 @@ import psycopg
 import psycopg_pool
 from psycopg.rows import dict_row
 
-from .config import (CannotConnect, Environment, ZergError, protected_urls, require_url, same_database, scrub,
-                     url_info)
+from .config import CannotConnect, Environment, ZergError, protected_urls, require_url, same_database
 from .queries import internal
+from .urls import scrub, url_info
 
 # Connection failures that waiting does not cure: retrying a wrong password for the whole
 # --wait only fills the server's log (and may lock the account).

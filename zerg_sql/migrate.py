@@ -40,9 +40,10 @@ from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.migrations import Migration, MigrationList, topological_sort
 
 from . import catalog_drift
-from .config import SQL_DIR, Environment, LockBusy, ZergError, require_url, scrub
+from .config import SQL_DIR, Environment, LockBusy, ZergError, require_url
 from .db import connect_error, refuse_protected
 from .queries import internal
+from .urls import scrub
 
 ZERG_MIGRATIONS = SQL_DIR / "migrations"
 OPS_MIGRATIONS = SQL_DIR / "migrations-ops"  # only where the environment may own `ops`

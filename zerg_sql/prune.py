@@ -8,27 +8,24 @@ time partitions: docs/retention.md. Queries: sql/queries/retention.sql.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from .config import Environment, ZergError
+from .config import Environment, ZergError, parse_duration
 from .db import connect
 from .queries import queries
 
 TABLES = ("llm_audit_log", "agent_run_events")
-_DURATION = re.compile(r"^\s*(\d+)\s*(d|h|m|min)\s*$")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes", "min": "minutes"}
 
 
 def parse_age(text: str) -> timedelta:
     """'30d', '12h', '90m' -> timedelta (at least one minute)."""
-    match = _DURATION.match(text or "")
-    if not match or int(match.group(1)) < 1:
+    age = parse_duration(text)
+    if age is None or age < timedelta(minutes=1):
         raise ZergError(f"--older-than: expected a positive age like 30d, 12h or 90m, got {text!r}")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    return age
 
 
 @dataclass

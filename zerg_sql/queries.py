@@ -31,22 +31,20 @@ import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import aiosql
 import psycopg
 from aiosql.types import SQLOperationType
 from psycopg.rows import dict_row
-from psycopg.types.json import Json, Jsonb
+from psycopg.types.json import Jsonb
 
 from .config import SQL_DIR, ZergError
+from .types import sql_type
 
-__all__ = ["QueryError", "copy_rows", "acopy_rows", "definitions", "queries", "aqueries", "internal"]
+__all__ = ["QueryError", "copy_rows", "acopy_rows", "definitions", "load_sql", "queries", "aqueries", "internal"]
 
 
 class QueryError(ZergError):
@@ -113,16 +111,6 @@ def definitions(folder: Path | None = None) -> dict[str, Definition]:
 
 # ------------------------------------------------------------------ input checks
 
-_INT_RANGE = {"smallint": 2**15, "int2": 2**15, "int": 2**31, "integer": 2**31, "int4": 2**31,
-              "bigint": 2**63, "int8": 2**63}
-_PY_TYPES: dict[str, tuple[type, ...]] = {
-    "text": (str,), "varchar": (str,), "boolean": (bool,), "bool": (bool,),
-    "timestamptz": (datetime,), "timestamp": (datetime,), "date": (date,),
-    "interval": (timedelta,), "uuid": (UUID, str), "jsonb": (Jsonb, Json), "json": (Json, Jsonb),
-    "float8": (float, int, Decimal), "float4": (float, int, Decimal), "real": (float, int, Decimal),
-    "numeric": (Decimal, int, float), "bytea": (bytes, bytearray, memoryview),
-    **{t: (int,) for t in _INT_RANGE},
-}
 # :name::type as aiosql rewrote it for psycopg: %(name)s::type, optionally an array.
 _CAST = re.compile(r"%\((\w+)\)s::(\w+)(\[\])?")
 
@@ -146,16 +134,17 @@ def _type_problem(value: Any, pgtype: str, is_array: bool) -> str | None:
             if problem:
                 return f"element: {problem}"
         return None
-    allowed = _PY_TYPES.get(pgtype)
-    if allowed is None:  # a type we do not know: the server judges
+    t = sql_type(pgtype)
+    if t is None:  # a type we do not know: the server judges
         return None
+    allowed = t.accepts
     if isinstance(value, bool) and bool not in allowed:  # bool is an int subclass
         return f"expects {allowed[0].__name__} for {pgtype}, got bool"
     if not isinstance(value, allowed):
         hint = " (wrap JSON values in psycopg.types.json.Jsonb)" if pgtype in ("jsonb", "json") else ""
         names = " or ".join(t.__name__ for t in allowed)
         return f"expects {names} for {pgtype}, got {type(value).__name__}{hint}"
-    if pgtype in _INT_RANGE and not -_INT_RANGE[pgtype] <= value < _INT_RANGE[pgtype]:
+    if t.bound and not -t.bound <= value < t.bound:
         return f"{value} is out of range for {pgtype}"
     return None
 
@@ -188,14 +177,14 @@ def _checker(name: str, fn: Any) -> Callable[[Mapping[str, Any]], None]:
     names = frozenset(declared)
     checks = []
     for param, (pgtype, is_array) in declared_types(fn.sql).items():
-        allowed = _PY_TYPES.get(pgtype)
-        if allowed is None and not is_array:
+        t = sql_type(pgtype)
+        if t is None and not is_array:
             continue  # a type we do not know: the server judges
         # bool is never in `exact` for an integer type, so True goes to the full check and
         # is refused there. Arrays: every element of an exact type (or None), else the full
         # check, element by element.
-        exact = frozenset() if allowed is None else frozenset(allowed)
-        checks.append((param, exact, _INT_RANGE.get(pgtype), pgtype, is_array))
+        exact = frozenset() if t is None else frozenset(t.accepts)
+        checks.append((param, exact, None if t is None else t.bound, pgtype, is_array))
 
     def check(params: Mapping[str, Any]) -> None:
         if params.keys() != names:
@@ -539,19 +528,21 @@ class AsyncQueries(Queries):
 
 
 @cache
-def _load(folder: str, adapter: str) -> aiosql.queries.Queries:
+def load_sql(path: str | Path) -> aiosql.queries.Queries:
+    """The one loader of sql/: a folder (or one file) of `-- name:` blocks, relative to sql/
+    or absolute, as plain aiosql queries on dict-row cursors (loaded once)."""
     # aiosql 15 defaults: parameters must be declared in each name line, keyword-only calls.
     # Cursors are made with dict rows whatever the caller's connection does, so every query
     # returns dicts (the typed stubs describe them); hence no `<!` queries (aiosql indexes
     # their row by position).
-    return aiosql.from_path(SQL_DIR / folder, adapter, kwargs={"row_factory": dict_row})
+    return aiosql.from_path(SQL_DIR / path, "psycopg", kwargs={"row_factory": dict_row})
 
 
 @cache
 def _wrapped(adapter: str) -> Queries:
     # One parse for both: the async wrappers run aiosql's SQL text themselves (_arun).
     cls = AsyncQueries if adapter == "apsycopg" else Queries
-    return cls(_load("queries", "psycopg"), is_async=adapter == "apsycopg")
+    return cls(load_sql("queries"), is_async=adapter == "apsycopg")
 
 
 def __getattr__(name: str) -> Any:  # loaded on first use: importing zerg_sql stays cheap
@@ -560,7 +551,7 @@ def __getattr__(name: str) -> Any:  # loaded on first use: importing zerg_sql st
     if name == "aqueries":
         return _wrapped("apsycopg")
     if name == "internal":
-        return _load("internal", "psycopg")
+        return load_sql("internal")
     raise AttributeError(name)
 
 

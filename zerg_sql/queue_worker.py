@@ -26,15 +26,13 @@ inside the transaction that completes the job: its database writes on ``conn`` c
 together with the completion, or not at all (lease lost, error, timeout). That is how a
 job's database side effect happens exactly once even when workers die mid-job.
 
-Run: ``python -m zerg_sql.queue_worker --handlers my.module`` (the module's HANDLERS
-dict); see --help.
+Run: ``zerg-sql --env prod worker --handlers my.module`` (the module's HANDLERS dict);
+see ``zerg-sql worker --help``.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import importlib
 import logging
 import os
 import signal
@@ -63,7 +61,7 @@ ZOMBIE_REASON = "Zombie run detected (lease expired during the final attempt)"
 # default (plan_cache_mode = auto) re-plans a prepared statement whenever its generic plan
 # is estimated dearer than a custom one, which for these statements (LIMIT :batch, unnest of
 # parameter arrays) is always, and planning complete_and_claim_jobs took ~0.3 of the ~1 ms
-# it costs. Their generic plans are index scans (tests/test_queue.py checks them); with
+# it costs. Their generic plans are index scans (tests/queue/test_queue.py checks them); with
 # batches of 1 a job then costs about half as much server time (docs/queue.md).
 SESSION = {"plan_cache_mode": "force_generic_plan"}
 
@@ -442,39 +440,3 @@ class Worker:
                                              ids=[j["id"] for j in jobs],
                                              attempts=[j["attempts"] for j in jobs]))
         log.info("released %d unstarted jobs", len(released))
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m zerg_sql.queue_worker",
-                                description="Run a worker for ops.job_queue.")
-    p.add_argument("--url", default=os.environ.get("DATABASE_URL"),
-                   help="database URL (default: $DATABASE_URL)")
-    p.add_argument("--handlers", required=True,
-                   help="module[:attr] holding the dict job id -> handler (attr default HANDLERS)")
-    p.add_argument("--owner", help="lease owner name (default host:pid)")
-    p.add_argument("--batch", type=int, default=10)
-    p.add_argument("--poll-seconds", type=float, default=5.0)
-    p.add_argument("--lease-seconds", type=float, default=900.0)
-    p.add_argument("--job-timeout", type=float, default=300.0, help="0: none")
-    p.add_argument("--no-listen", action="store_true", help="poll only, no LISTEN/NOTIFY")
-    p.add_argument("--no-history", action="store_true", help="write no ops.runs rows")
-    p.add_argument("--until-idle", action="store_true", help="exit when nothing is due")
-    p.add_argument("--log-level", default="INFO")
-    args = p.parse_args(argv)
-    if not args.url:
-        p.error("no database URL: pass --url or set DATABASE_URL")
-    logging.basicConfig(level=args.log_level,
-                        format="%(asctime)s %(process)d %(levelname)s %(message)s")
-    module, _, attr = args.handlers.partition(":")
-    handlers = getattr(importlib.import_module(module), attr or "HANDLERS")
-    worker = Worker(args.url, handlers, owner=args.owner, batch=args.batch,
-                    poll_seconds=args.poll_seconds, lease_seconds=args.lease_seconds,
-                    job_timeout=args.job_timeout or None, listen=not args.no_listen,
-                    history=not args.no_history)
-    n = worker.run(until_idle=args.until_idle)
-    log.info("worker %s stopped after %d jobs", worker.owner, n)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -29,7 +29,7 @@ SELECT rolsuper FROM pg_roles WHERE rolname = current_user;
 -- name: skip_fk_triggers#
 -- Bulk-load mode for this transaction only (as pg_restore --disable-triggers does): the
 -- per-row RI triggers cost more than the inserts; the seed is consistent by construction
--- and tests/test_seed.py checks every foreign key of the seeded rows.
+-- and tests/devtools/test_seed.py checks every foreign key of the seeded rows.
 SET LOCAL session_replication_role = replica;
 
 -- name: create_index_helpers#
@@ -217,7 +217,7 @@ ins AS (
                       'Worker ' || g || ' crashed: KeyError ''tool_call_id''',
                       'Connector gmail: token expired for user ' || owner_id])[1 + mod(g, 4)] END,
            -- error_signature() of each message, written out: the regexes cost ~40 us a row
-           -- (the trigger that computes it is off during the seed); tests/test_seed.py
+           -- (the trigger that computes it is off during the seed); tests/devtools/test_seed.py
            -- checks every seeded signature against the function.
            CASE WHEN status = 'failed' THEN
                (ARRAY['Tool web_fetch timed out after <n>s (job <n>)',
