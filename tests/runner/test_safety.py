@@ -395,7 +395,7 @@ def test_doctor_reports_lock_holders_ops_privileges_and_the_dashboard_role(pg, f
 # ------------------------------------------------------------ the smaller items
 
 def test_new_takes_a_typed_number_once_writes_the_non_transactional_form_and_its_template_fails_lint(tmp_path):
-    from zerg_sql.lint import lint
+    from zerg_sql.devtools.lint import lint
     from zerg_sql.migrate import new_migration
 
     write(tmp_path, "0020_old", "-- old\nCREATE TABLE old (id bigint);\n", "DROP TABLE old;\n")
