@@ -79,8 +79,9 @@ def test_dev_and_test_never_change_a_protected_database(empty_db_url, migs, tmp_
         assert "belongs to protected environment prod" in r.stderr and "use --env prod" in r.stderr, r.stderr
         assert "Traceback" not in r.stderr
     for target in (["migrate"], ["dev"]):
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "ARGS", "ENV")}
         r = subprocess.run(["make", "-s", *target], capture_output=True, text=True,
-                           cwd=ROOT, timeout=180, env=dict(os.environ, DATABASE_URL=empty_db_url, ZERG_ENV=""))
+                           cwd=ROOT, timeout=180, env=dict(env, DATABASE_URL=empty_db_url, ZERG_ENV=""))
         assert r.returncode != 0 and "belongs to protected environment prod" in r.stderr, (target, r.stderr)
     assert snapshot(empty_db_url) == before
 
@@ -436,7 +437,8 @@ def test_rollback_takes_a_unique_prefix_and_closes_with_a_summary(empty_db_url, 
 def test_make_passes_args_and_status_json_is_json_alone(fresh_db_url):
     import json
 
-    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")
+           and k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "ARGS")}  # (a `make test` around us)
     env.update(ZERG_TEST_DATABASE_URL=fresh_db_url, ENV="test")
 
     def make(*args: str) -> subprocess.CompletedProcess:
