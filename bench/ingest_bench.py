@@ -51,7 +51,8 @@ def run(srv: Server, *, quick: bool = False, out=print) -> dict:
         conn.autocommit = False
 
         def executemany(batch: list[dict]) -> None:
-            queries.insert_llm_audits(conn, [{**r, "messages": Jsonb(r["messages"])} for r in batch])
+            queries.insert_llm_audits(conn, [{**r, "created_at": None, "messages": Jsonb(r["messages"])}
+                                             for r in batch])
             conn.commit()
 
         def copy(batch: list[dict]) -> None:

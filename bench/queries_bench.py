@@ -32,7 +32,7 @@ def _call(fn, conn: psycopg.Connection, params: dict, rollback: bool):
         with conn.transaction(force_rollback=True):
             return _call(fn, conn, params, False)
     result = fn(conn, **params)
-    if result is None or isinstance(result, (int, dict, str)):
+    if result is None or isinstance(result, (int, float, dict, str)):
         return result
     return list(result)
 

@@ -25,7 +25,7 @@ def _inserter(url: str, runs: list[dict], stop: threading.Event, lat: list[float
         conn.autocommit = False
         i = 0
         while not stop.is_set():
-            batch = [{"run_id": r["run_id"], "worker_id": None, "thread_id": r["thread_id"], "owner_id": r["owner_id"],
+            batch = [{"created_at": None, "run_id": r["run_id"], "worker_id": None, "thread_id": r["thread_id"], "owner_id": r["owner_id"],
                       "trace_id": r["trace_id"], "span_id": uuid.uuid4(), "phase": "initial", "model": "gpt-5.2",
                       "messages": Jsonb([{"role": "user", "content": "hi"}]), "message_count": 1,
                       "input_tokens": 10, "response_content": "ok", "response_tool_calls": None, "output_tokens": 2,

@@ -291,7 +291,7 @@ COMMENT ON TABLE zerg.agent_runs IS 'One execution of an agent on a thread: stat
 -- Name: COLUMN agent_runs.error_signature; Type: COMMENT; Schema: zerg; Owner: -
 --
 
-COMMENT ON COLUMN zerg.agent_runs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0014';
+COMMENT ON COLUMN zerg.agent_runs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0012_error_signatures';
 
 
 --
@@ -331,7 +331,7 @@ COMMENT ON TABLE zerg.worker_jobs IS 'Background worker tasks spawned by a super
 -- Name: COLUMN worker_jobs.error_signature; Type: COMMENT; Schema: zerg; Owner: -
 --
 
-COMMENT ON COLUMN zerg.worker_jobs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0014';
+COMMENT ON COLUMN zerg.worker_jobs.error_signature IS 'error_signature(error), kept by a trigger; NULL when error is NULL or for rows older than migration 0012_error_signatures';
 
 
 --
@@ -1563,7 +1563,7 @@ CREATE TABLE zerg.knowledge_sources (
     sync_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT knowledge_sources_sync_status_check CHECK ((sync_status = ANY (ARRAY['pending'::text, 'success'::text, 'failed'::text])))
+    CONSTRAINT knowledge_sources_sync_status_check CHECK ((sync_status = ANY (ARRAY['pending'::text, 'syncing'::text, 'success'::text, 'failed'::text])))
 );
 
 
@@ -2497,14 +2497,6 @@ ALTER TABLE ONLY zerg.user_tasks
 
 
 --
--- Name: users users_email_key; Type: CONSTRAINT; Schema: zerg; Owner: -
---
-
-ALTER TABLE ONLY zerg.users
-    ADD CONSTRAINT users_email_key UNIQUE (email);
-
-
---
 -- Name: users users_pkey; Type: CONSTRAINT; Schema: zerg; Owner: -
 --
 
@@ -2665,14 +2657,14 @@ CREATE INDEX agent_runs_failed_unsigned_idx ON zerg.agent_runs USING btree (crea
 -- Name: agent_runs_finished_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX agent_runs_finished_at_idx ON zerg.agent_runs USING btree (finished_at);
+CREATE INDEX agent_runs_finished_at_idx ON zerg.agent_runs USING btree (finished_at) INCLUDE (agent_id, status, total_cost_usd);
 
 
 --
 -- Name: agent_runs_started_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX agent_runs_started_at_idx ON zerg.agent_runs USING btree (started_at);
+CREATE INDEX agent_runs_started_at_idx ON zerg.agent_runs USING btree (started_at) INCLUDE (agent_id, status, duration_ms);
 
 
 --
@@ -2854,7 +2846,7 @@ CREATE INDEX thread_messages_parent_id_idx ON zerg.thread_messages USING btree (
 -- Name: thread_messages_sent_at_idx; Type: INDEX; Schema: zerg; Owner: -
 --
 
-CREATE INDEX thread_messages_sent_at_idx ON zerg.thread_messages USING btree (sent_at);
+CREATE INDEX thread_messages_sent_at_idx ON zerg.thread_messages USING btree (sent_at) INCLUDE (thread_id);
 
 
 --
@@ -2883,6 +2875,13 @@ CREATE INDEX triggers_agent_id_idx ON zerg.triggers USING btree (agent_id);
 --
 
 CREATE INDEX user_tasks_user_id_status_idx ON zerg.user_tasks USING btree (user_id, status);
+
+
+--
+-- Name: users_email_lower_key; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_lower_key ON zerg.users USING btree (lower(email));
 
 
 --
@@ -2967,6 +2966,13 @@ CREATE INDEX workflow_templates_created_by_idx ON zerg.workflow_templates USING 
 --
 
 CREATE INDEX workflows_owner_id_idx ON zerg.workflows USING btree (owner_id);
+
+
+--
+-- Name: workflows_owner_id_name_key; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE UNIQUE INDEX workflows_owner_id_name_key ON zerg.workflows USING btree (owner_id, name) WHERE is_active;
 
 
 --

@@ -33,8 +33,8 @@ ADOPT_DIR = SQL_DIR / "adopt"
 LEGACY_DIR = SQL_DIR / "legacy"
 SHAPES_FILE = LEGACY_DIR / "shapes.json"
 LEGACY_SCHEMA = "zerg"  # Zerg's ORM always used it; the shapes are described there
-# The migrations whose effect convert.sql reproduces. Later ones (0012+) are applied by the
-# `migrate` that follows adopt, like on any other database.
+# The migrations whose effect convert.sql reproduces. Later ones (0012+) and the function
+# files (sql/functions/) are applied by the `migrate` that follows adopt, like on any other database.
 ADOPTED = (
     "0001_set_updated_at", "0002_users", "0003_agents_threads", "0004_runs", "0005_worker_jobs",
     "0006_runners", "0007_connectors", "0008_workflows", "0009_knowledge_memory",

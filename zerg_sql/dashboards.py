@@ -1,6 +1,6 @@
 """The dashboards for Python callers and the CLI: each function runs the named queries of
 sql/queries/{traces,reliability,queue_health}.sql (which call the SQL functions of
-migration 0012) and returns plain dicts (the CLI renders them: zerg_sql/cli/dash.py).
+sql/functions/) and returns plain dicts (the CLI renders them: zerg_sql/cli/dash.py).
 
 All computing happens in SQL; this module only groups rows. Every text in them was
 redacted by the database (redact_secrets).

@@ -16,6 +16,8 @@ names (edits go unnoticed), and commits a migration and its bookkeeping separate
 - a blocked migration retries with a short lock_timeout per attempt and growing pauses, so
   the application never queues behind it for long; every expected failure becomes one
   ZergError naming the migration, the file and line, and what was (not) applied.
+- function files (sql/functions/, repeatable, as Flyway's R__ files) are applied after the
+  versioned migrations whenever their checksum changed (`FunctionFile`, `_apply_functions`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from .urls import scrub
 
 ZERG_MIGRATIONS = SQL_DIR / "migrations"
 OPS_MIGRATIONS = SQL_DIR / "migrations-ops"  # only where the environment may own `ops`
+FUNCTIONS = SQL_DIR / "functions"  # repeatable: re-applied whenever a file's checksum changes
 YOYO_TABLE = "_yoyo_migration"
 
 
@@ -83,6 +86,47 @@ def checksum(migration: Migration) -> str:
     text = Path(migration.path).read_text()
     material = f"transactional={migration.use_transactions};depends={sorted(d.id for d in migration.depends)};"
     return hashlib.sha256((material + _normalised(text)).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- function files
+
+@dataclass
+class FunctionFile:
+    """One file of sql/functions/: CREATE OR REPLACE statements of code objects whose body can
+    change without changing stored data. `-- depends: NAME[, NAME]` (file names without .sql)
+    orders the files and says which must be re-applied with it."""
+    id: str              # "functions/traces.sql"
+    path: Path
+    depends: list[str]   # ids
+    text: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256((f"depends={sorted(self.depends)};" + _normalised(self.text)).encode()).hexdigest()
+
+
+def read_function_files(folder: Path) -> list[FunctionFile]:
+    """The folder's files, each after the files it depends on, else by name."""
+    files = {}
+    for path in sorted(folder.glob("*.sql")):
+        text = path.read_text()
+        code = re.search(r"^(?!\s*--|\s*$)", text, re.M)  # the directive counts in the leading comments only
+        m = re.search(r"^--\s*depends:(.*)$", text[: code.start() if code else None], re.M)
+        names = [n.strip().removesuffix(".sql") for n in m.group(1).split(",") if n.strip()] if m else []
+        files[path.stem] = FunctionFile(f"{folder.name}/{path.name}", path, [f"{folder.name}/{n}.sql" for n in names], text)
+    ids = {f.id for f in files.values()}
+    for f in files.values():
+        if unknown := [d for d in f.depends if d not in ids]:
+            raise ZergError(f"{f.id}: `-- depends:` names {', '.join(unknown)}, which is not in {folder.name}/")
+    ordered: list[FunctionFile] = []
+    todo = list(files.values())
+    while todo:
+        ready = [f for f in todo if all(d in {o.id for o in ordered} for d in f.depends)]
+        if not ready:
+            raise ZergError(f"`-- depends:` cycle between {', '.join(f.id for f in todo)}")
+        ordered.append(ready[0])
+        todo.remove(ready[0])
+    return ordered
 
 
 # ---------------------------------------------------------------- yoyo, on our connection
@@ -169,6 +213,13 @@ class Status:
     schema_exists: bool = False
     drift: list[str] | None = None   # objects changed outside zerg-sql; None: nothing to compare with
     drift_note: str = ""
+    # function files, in apply order; state: ok, new, changed, with (a file it depends on is
+    # re-applied) or removed (recorded, no longer in the checkout: its routines are dropped)
+    functions: list[dict] = field(default_factory=list)
+
+    @property
+    def pending_functions(self) -> list[dict]:
+        return [f for f in self.functions if f["state"] != "ok"]
 
     def as_dict(self) -> dict:
         return {
@@ -179,6 +230,11 @@ class Status:
                 for r in self.applied
             ],
             "pending": self.pending,
+            "functions": [
+                {"file": f["file"], "state": f["state"], "checksum": f["checksum"],
+                 "applied_at": f["applied_at"].isoformat() if f.get("applied_at") else None}
+                for f in self.functions
+            ],
             "problems": self.problems,
             "drift": self.drift,
             "drift_note": self.drift_note,
@@ -191,13 +247,17 @@ class Runner:
 
     def __init__(self, env: Environment, *, dirs: list[Path] | None = None,
                  out: Callable[[str], None] = print, command: str = "migrate",
-                 lock_wait: float | None = None, allow_out_of_order: bool = False):
+                 lock_wait: float | None = None, functions_dir: Path | None = None,
+                 allow_out_of_order: bool = False):
         self.env = env
         self.allow_out_of_order = allow_out_of_order
         self.failed_statement = ""
         self.run_done: list[str] = []  # migrations this run has applied (or rolled back) so far
         self._in_migration = False
         self.dirs = dirs or migration_dirs(env)
+        # Other migration folders (tests) come without the schema's function files unless given.
+        self.functions_dir = functions_dir if functions_dir is not None or dirs else FUNCTIONS
+        self.functions_applied: list[str] = []
         self.out = out
         self.command = command
         self.lock_wait = env.lock_wait if lock_wait is None else lock_wait
@@ -245,6 +305,38 @@ class Runner:
 
     def _backend(self) -> _Backend:
         return _Backend(self.conn, self)
+
+    def function_files(self) -> list[FunctionFile]:
+        return read_function_files(self.functions_dir) if self.functions_dir and self.functions_dir.is_dir() else []
+
+    def _function_ledger(self) -> dict[str, dict]:
+        if not internal.function_ledger_exists(self.conn):
+            return {}
+        return {r["file"]: r for r in internal.list_function_ledger(self.conn)}
+
+    def _function_status(self) -> list[dict]:
+        """Each function file with its state; a file depending on one that is re-applied goes
+        with it (its SQL-standard bodies are bound to the routines that are dropped)."""
+        if self.functions_dir is None:
+            return []
+        ledger = self._function_ledger()
+        rows, again = [], set()
+        for f in self.function_files():
+            rec = ledger.get(f.id)
+            state = "new" if rec is None else "changed" if rec["checksum"] != f.checksum else "ok"
+            if state == "ok" and again & set(f.depends):
+                state = "with"
+            if state != "ok":
+                again.add(f.id)
+            rows.append({"file": f.id, "state": state, "checksum": f.checksum,
+                         "applied_at": rec["applied_at"] if rec else None,
+                         "routines": list(rec["routines"]) if rec else [], "depends": f.depends})
+        known = {r["file"] for r in rows}
+        for fid, rec in ledger.items():
+            if fid not in known:
+                rows.append({"file": fid, "state": "removed", "checksum": rec["checksum"],
+                             "applied_at": rec["applied_at"], "routines": list(rec["routines"]), "depends": []})
+        return rows
 
     # -- schema first ------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -306,6 +398,7 @@ class Runner:
         migrations = self.migrations()
         if not st.schema_exists or self.state["current_schema"] != self.env.schema:
             st.pending = [m.id for m in migrations]
+            st.functions = self._function_status()
             return st
         ledger = {r["migration_id"]: r for r in internal.list_ledger(self.conn)} if internal.ledger_exists(self.conn) else {}
         yoyo = {r["migration_id"] for r in internal.list_yoyo_applied(self.conn)} if internal.yoyo_table_exists(self.conn) else set()
@@ -338,7 +431,8 @@ class Runner:
             st.applied.append(row)
         known = set(ledger) | yoyo
         st.pending = [m.id for m in migrations if m.id not in known]
-        st.drift, st.drift_note = self._drift(sorted(ledger))
+        st.functions = self._function_status()
+        st.drift, st.drift_note = self._drift(self._ledger_ids())
         return st
 
     # -- drift: the catalog against the one the last run recorded ---------------------
@@ -374,7 +468,12 @@ class Runner:
         return rec, ""
 
     def _ledger_ids(self) -> list[str]:
-        return sorted(r["migration_id"] for r in internal.list_ledger(self.conn))
+        """What the catalog record belongs to: the applied migrations and function files (with
+        their checksum), so a run interrupted between a function file and the record is seen."""
+        ids = [r["migration_id"] for r in internal.list_ledger(self.conn)] if internal.ledger_exists(self.conn) else []
+        if internal.function_ledger_exists(self.conn):
+            ids += [f"{r['file']}@{r['checksum'][:12]}" for r in internal.list_function_ledger(self.conn)]
+        return sorted(ids)
 
     @contextmanager
     def _recording(self) -> Iterator[None]:
@@ -542,6 +641,7 @@ class Runner:
                 self.out(f"-- warning: schema drift: {line}")
             pending = self.pending(st)
             self._print_plan(pending)
+            self._print_function_plan(st)
             self.out(self._summary(pending, "apply"))
             return [m.id for m in pending]
         # Lock first (its key is the schema's name, so it works before the schema exists):
@@ -560,7 +660,8 @@ class Runner:
             with self._recording():
                 for m in pending:
                     self._run_one(backend, m, "apply")
-            if not pending:
+                self.functions_applied = self._apply_functions(self._function_status())
+            if not pending and not self.functions_applied:
                 self.out(f"nothing to migrate: schema {self.env.schema} is up to date")
             return [m.id for m in pending]
 
@@ -599,11 +700,25 @@ class Runner:
                 chosen = applied[: ids.index(to)]
             else:
                 chosen = applied[: max(0, steps or 0)]
+            recorded = [f for f in self._function_status() if f["routines"]] if chosen else []
             if dry_run:
+                for f in recorded:
+                    self.out(f"-- first drop the routines of {f['file']} (the next migrate creates them again): "
+                             f"{', '.join(f['routines'])}")
                 self._print_plan(chosen, direction="rollback")
                 self.out(self._summary(chosen, "rollback"))
                 return [m.id for m in chosen]
             with self._recording():
+                # The function files are written against the newest schema, and their
+                # SQL-standard bodies hold on to its columns: they go first, as one.
+                if recorded:
+                    with self.conn.transaction():
+                        self._drop_routines([r for f in recorded for r in f["routines"]])
+                        for f in recorded:
+                            internal.delete_function_file(self.conn, file=f["file"])
+                            internal.log_operation(self.conn, migration_id=None, operation="drop-functions",
+                                                   actor=self.actor, detail=f"{f['file']} before a rollback")
+                    self.out(f"dropped the routines of {len(recorded)} function file(s); the next migrate creates them again")
                 for m in chosen:
                     self._run_one(backend, m, "rollback")
             if not chosen:
@@ -655,6 +770,73 @@ class Runner:
             self.out(path.read_text().rstrip() if path.exists() else "-- (no rollback file)")
             self.out("")
 
+    # -- function files -----------------------------------------------------------------
+    def _print_function_plan(self, st: Status) -> None:
+        files = {f.id: f for f in self.function_files()}
+        todo = st.pending_functions
+        if todo:
+            self.out(f"-- then the function files, in ONE transaction (lock_timeout={self.env.lock_timeout}, "
+                     f"statement_timeout={self.env.statement_timeout}); first it drops the routines they "
+                     f"created last time: {', '.join(r for f in todo for r in f['routines']) or 'none'}")
+        for f in todo:
+            why = {"new": "new", "changed": "changed since applied", "removed": "removed from the checkout",
+                   "with": f"re-applied with {', '.join(d for d in f['depends'])}"}[f["state"]]
+            if f["state"] == "removed":
+                self.out(f"-- drop {f['file']} ({why}): {', '.join(f['routines']) or 'no routines'}")
+                continue
+            self.out(f"-- apply {f['file']} ({why})")
+            self.out(files[f["file"]].text.rstrip())
+            self.out("")
+
+    def _drop_routines(self, routines: list[str]) -> None:
+        internal.set_routines_to_drop(self.conn, routines=routines)
+        internal.drop_routines(self.conn)
+
+    def _apply_functions(self, plan: list[dict]) -> list[str]:
+        """Apply the function files that changed (and those that depend on them), in one
+        transaction: drop the routines they created last time, run each file, record the routines
+        it created. A signature change thus needs no DROP in the file; a failure or a killed run
+        leaves every routine as it was."""
+        todo = [f for f in plan if f["state"] != "ok"]
+        if not todo:
+            return []
+        files = {f.id: f for f in self.function_files()}
+        allowed = owned_schemas(self.env) + ["pg_catalog", "information_schema", "pg_toast"]
+        started = time.monotonic()
+        self.out(f"applying function files {', '.join(f['file'] for f in todo)} ...")
+        try:
+            with self.conn.transaction():
+                outside = list(internal.list_outside_oids(self.conn, allowed_schemas=allowed))
+                self._drop_routines([r for f in todo for r in f["routines"]])
+                for f in todo:
+                    if f["state"] == "removed":
+                        internal.delete_function_file(self.conn, file=f["file"])
+                        internal.log_operation(self.conn, migration_id=None, operation="drop-functions",
+                                               actor=self.actor, detail=f"{f['file']}: removed from the checkout")
+                        continue
+                    one = time.monotonic()
+                    before = {r["routine"]: r["version"] for r in internal.list_schema_routines(self.conn)}
+                    self.conn.execute(files[f["file"]].text)  # a file of sql/, as psql would run it
+                    created = [r["routine"] for r in internal.list_schema_routines(self.conn)
+                               if before.get(r["routine"]) != r["version"]]
+                    ms = int((time.monotonic() - one) * 1000)
+                    internal.record_function_file(self.conn, file=f["file"], checksum=f["checksum"], routines=created,
+                                                  applied_by=self.actor, duration_ms=ms)
+                    internal.log_operation(self.conn, migration_id=None, operation="apply-functions", actor=self.actor,
+                                           detail=f"{f['file']} ({f['state']}): {len(created)} routine(s), {ms} ms, "
+                                                  f"environment {self.env.name}")
+                self._check_outside(f"function files {', '.join(f['file'] for f in todo)}", allowed, outside)
+        except psycopg.Error as e:
+            diag = e.diag.message_primary or str(e)
+            detail = f" ({e.diag.message_detail})" if e.diag.message_detail else ""
+            if isinstance(e, psycopg.errors.DependentObjectsStillExist):
+                detail += (": a function file whose routines use these must say so (`-- depends: NAME`), and "
+                           "nothing versioned may use a function file's routine")
+            raise ZergError(f"function files {', '.join(f['file'] for f in todo)} failed: {scrub(diag)}{scrub(detail)}; "
+                            f"rolled back, every routine is as it was") from None
+        self.out(f"  done in {(time.monotonic() - started) * 1000:.0f} ms")
+        return [f["file"] for f in todo]
+
     def _run_one(self, backend: _Backend, m: Migration, direction: str) -> None:
         m.load()
         started = time.monotonic()
@@ -690,7 +872,7 @@ class Runner:
                 with backend.transaction():
                     before = list(internal.list_outside_oids(self.conn, allowed_schemas=allowed))
                     m.process_steps(backend, direction)
-                    self._check_outside(m, allowed, before)
+                    self._check_outside(m.id, allowed, before)
                     self._record(backend, m, direction, started)
                 return
             except psycopg.errors.LockNotAvailable:
@@ -781,7 +963,7 @@ class Runner:
         without running it, inside the caller's `backend.transaction()`."""
         self._record(backend, m, "apply", started)
 
-    def _check_outside(self, m: Migration, allowed: list[str], before: list[dict]) -> None:
+    def _check_outside(self, what: str, allowed: list[str], before: list[dict]) -> None:
         """Refuse what this migration's own transaction did outside our schemas (a neighbour's
         DDL meanwhile is none of ours: list_objects_changed_here sees only our transaction)."""
         names = {(r["classid"], r["oid"]): f"{r['kind']} {r['schema']}.{r['name']}" for r in before}
@@ -793,7 +975,7 @@ class Runner:
                           for r in rows})
         if changed:
             raise ZergError(
-                f"{m.id} would change objects outside the schemas environment {self.env.name} owns "
+                f"{what} would change objects outside the schemas environment {self.env.name} owns "
                 f"({', '.join(owned_schemas(self.env))}): {', '.join(changed[:10])}; rolled back, nothing changed")
 
 

@@ -66,7 +66,11 @@ class QueryError(ZergError):
 
 @dataclass(frozen=True)
 class Definition:
-    """One `-- name:` block as written in its file (for the CLI and the conventions test)."""
+    """One `-- name:` block as written in its file (for the CLI and the conventions test).
+
+    `serves`: the IDs of docs/reference/service-accesses.md that its `-- serves:` lines name
+    (a comment line of the block's header, right under the name line or after the doc line).
+    """
     name: str
     suffix: str
     params: tuple[str, ...] | None
@@ -74,9 +78,21 @@ class Definition:
     path: Path
     line: int
     text: str
+    serves: tuple[str, ...] = ()
 
 
 _NAME_LINE = re.compile(r"^--\s*name\s*:\s*(\w+)\s*(?:\(([^)]*)\))?\s*(\*!|<!|[\^$!#])?\s*$")
+SERVES_LINE = re.compile(r"^--\s*serves\s*:\s*(.*)$")
+
+
+def header_comments(block: list[str]) -> list[str]:
+    """The comment lines right under a block's name line (its doc and serves lines)."""
+    out = []
+    for line in block[1:]:
+        if not line.startswith("--"):
+            break
+        out.append(line)
+    return out
 
 
 def parse_definitions(path: Path) -> list[Definition]:
@@ -90,9 +106,12 @@ def parse_definitions(path: Path) -> list[Definition]:
         if not m:
             raise ZergError(f"{path}:{start + 1}: cannot parse query name line: {block[0]}")
         params = None if m.group(2) is None else tuple(p.strip() for p in m.group(2).split(",") if p.strip())
-        doc = block[1][2:].strip() if len(block) > 1 and block[1].startswith("--") else ""
-        out.append(Definition(m.group(1), m.group(3) or "", params, doc, path, start + 1,
-                              "\n".join(block).rstrip()))
+        header = header_comments(block)
+        docs = [line[2:].strip() for line in header if not SERVES_LINE.match(line)]
+        serves = tuple(i.strip() for line in header if (s := SERVES_LINE.match(line))
+                       for i in s.group(1).split(",") if i.strip())
+        out.append(Definition(m.group(1), m.group(3) or "", params, docs[0] if docs else "", path, start + 1,
+                              "\n".join(block).rstrip(), serves))
     return out
 
 

@@ -425,8 +425,9 @@ class Worker:
                 return
             if self.history:
                 queries.insert_job_run(
-                    conn, job_id=job["job_id"], started_at=started, ended_at=ended,
-                    status="failure", error_message=error, error_type=error_type,
+                    conn, job_id=job["job_id"], started_at=started, ended_at=ended, duration_ms=None,
+                    status="failure", exit_code=None, error_message=error, error_type=error_type,
+                    summary=None, stdout_tail=None, tags=None, project=None,
                     metadata=Jsonb({"queue_id": job["id"], "attempt": job["attempts"],
                                     "owner": self.owner, "next": row["status"]}))
         self.processed += 1

@@ -169,3 +169,49 @@ SELECT * FROM llm_audit_log WHERE run_id = :run_id::int ORDER BY created_at DESC
 -- §4: coverage counts since a time.
 SELECT count(*) AS calls, count(trace_id) AS traced_calls FROM llm_audit_log
 WHERE created_at >= (:as_of::timestamptz AT TIME ZONE 'UTC') - make_interval(hours => :hours::int);
+
+-- name: legacy_quota_runs_today(owner_id, as_of)$
+-- quota.assert_can_start_run: the user's runs with date(started_at) = today (UTC).
+SELECT count(r.id) FROM agent_runs r JOIN agents a ON a.id = r.agent_id
+WHERE a.owner_id = :owner_id::int AND r.started_at IS NOT NULL
+  AND date(r.started_at) = (:as_of::timestamptz AT TIME ZONE 'UTC')::date;
+
+-- name: legacy_quota_user_cost_today(owner_id, as_of)$
+-- quota.assert_can_start_run: the user's cost of runs with date(finished_at) = today.
+SELECT coalesce(sum(r.total_cost_usd), 0.0) FROM agent_runs r JOIN agents a ON a.id = r.agent_id
+WHERE a.owner_id = :owner_id::int AND r.finished_at IS NOT NULL
+  AND date(r.finished_at) = (:as_of::timestamptz AT TIME ZONE 'UTC')::date;
+
+-- name: legacy_quota_global_cost_today(as_of)$
+-- quota.assert_can_start_run: everyone's cost of runs with date(finished_at) = today.
+SELECT coalesce(sum(total_cost_usd), 0.0) FROM agent_runs
+WHERE finished_at IS NOT NULL AND date(finished_at) = (:as_of::timestamptz AT TIME ZONE 'UTC')::date;
+
+-- name: legacy_user_usage_range(owner_id, hours, as_of)^
+-- usage_service._get_user_usage_range: one user's tokens, cost and runs started in the window.
+SELECT coalesce(sum(coalesce(r.total_tokens, 0)), 0) AS total_tokens,
+       coalesce(sum(coalesce(r.total_cost_usd, 0.0)), 0.0) AS total_cost, count(r.id) AS run_count
+FROM agent_runs r JOIN agents a ON a.id = r.agent_id
+WHERE a.owner_id = :owner_id::int AND r.started_at IS NOT NULL
+  AND r.started_at >= (:as_of::timestamptz AT TIME ZONE 'UTC') - make_interval(hours => :hours::int)
+  AND r.started_at < (:as_of::timestamptz AT TIME ZONE 'UTC');
+
+-- name: legacy_user_usage_daily(owner_id, hours, as_of)
+-- usage_service.get_user_usage_detail: the daily breakdown of the window, newest day first.
+SELECT date(r.started_at) AS run_date, coalesce(sum(coalesce(r.total_tokens, 0)), 0) AS tokens,
+       coalesce(sum(coalesce(r.total_cost_usd, 0.0)), 0.0) AS cost_usd, count(r.id) AS runs
+FROM agent_runs r JOIN agents a ON a.id = r.agent_id
+WHERE a.owner_id = :owner_id::int AND r.started_at IS NOT NULL
+  AND r.started_at >= (:as_of::timestamptz AT TIME ZONE 'UTC') - make_interval(hours => :hours::int)
+  AND r.started_at < (:as_of::timestamptz AT TIME ZONE 'UTC')
+GROUP BY date(r.started_at) ORDER BY date(r.started_at) DESC;
+
+-- name: legacy_user_top_agents(owner_id, hours, as_of)
+-- usage_service.get_user_usage_detail: the top 10 agents of the window by cost.
+SELECT a.id AS agent_id, a.name, coalesce(sum(coalesce(r.total_tokens, 0)), 0) AS tokens,
+       coalesce(sum(coalesce(r.total_cost_usd, 0.0)), 0.0) AS cost_usd, count(r.id) AS runs
+FROM agents a JOIN agent_runs r ON a.id = r.agent_id
+WHERE a.owner_id = :owner_id::int AND r.started_at IS NOT NULL
+  AND r.started_at >= (:as_of::timestamptz AT TIME ZONE 'UTC') - make_interval(hours => :hours::int)
+  AND r.started_at < (:as_of::timestamptz AT TIME ZONE 'UTC')
+GROUP BY a.id, a.name ORDER BY sum(coalesce(r.total_cost_usd, 0.0)) DESC LIMIT 10;

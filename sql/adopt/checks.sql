@@ -75,7 +75,7 @@ SELECT 'node_execution_states', 'node_execution_states_result_check', id::text, 
 FROM node_execution_states WHERE result NOT IN ('success', 'failure', 'cancelled')
 UNION ALL
 SELECT 'knowledge_sources', 'knowledge_sources_sync_status_check', id::text, sync_status::text
-FROM knowledge_sources WHERE sync_status NOT IN ('pending', 'success', 'failed')
+FROM knowledge_sources WHERE sync_status NOT IN ('pending', 'syncing', 'success', 'failed')
 UNION ALL
 SELECT 'user_tasks', 'user_tasks_status_check', id::text, status::text
 FROM user_tasks WHERE status NOT IN ('pending', 'done', 'cancelled')
@@ -266,9 +266,10 @@ ORDER BY 1, 2, 3;
 
 -- name: list_duplicates()
 -- Groups of rows that share a key of a unique constraint or unique index of our schema.
-SELECT 'users' AS table_name, 'users_email_key' AS constraint_name, string_agg(id::text, ', ' ORDER BY id) AS row_ids, concat_ws(', ', email::text) AS value
+-- Addresses are unique whatever their case (users_email_lower_key): list every spelling.
+SELECT 'users' AS table_name, 'users_email_lower_key' AS constraint_name, string_agg(id::text, ', ' ORDER BY id) AS row_ids, string_agg(email::text, ', ' ORDER BY id) AS value
 FROM users WHERE email IS NOT NULL
-GROUP BY email HAVING count(*) > 1
+GROUP BY lower(email) HAVING count(*) > 1
 UNION ALL
 SELECT 'triggers', 'triggers_secret_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', secret::text)
 FROM triggers WHERE secret IS NOT NULL
@@ -309,6 +310,10 @@ UNION ALL
 SELECT 'account_connector_credentials', 'account_connector_credentials_owner_id_connector_type_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', owner_id::text, connector_type::text)
 FROM account_connector_credentials WHERE owner_id IS NOT NULL AND connector_type IS NOT NULL
 GROUP BY owner_id, connector_type HAVING count(*) > 1
+UNION ALL
+SELECT 'workflows', 'workflows_owner_id_name_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', owner_id::text, name::text)
+FROM workflows WHERE owner_id IS NOT NULL AND name IS NOT NULL AND is_active
+GROUP BY owner_id, name HAVING count(*) > 1
 UNION ALL
 SELECT 'canvas_layouts', 'canvas_layouts_user_id_key', string_agg(id::text, ', ' ORDER BY id), concat_ws(', ', user_id::text)
 FROM canvas_layouts WHERE user_id IS NOT NULL AND workflow_id IS NULL

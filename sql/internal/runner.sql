@@ -75,6 +75,16 @@ CREATE TABLE IF NOT EXISTS _zerg_sql_log (
     actor text NOT NULL,
     detail text
 );
+-- The function files (sql/functions/, repeatable): each file's checksum when it was last
+-- applied and the routines it created then, which the runner drops before applying it again.
+CREATE TABLE IF NOT EXISTS _zerg_sql_functions (
+    file text PRIMARY KEY,
+    checksum text NOT NULL,
+    routines text[] NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by text NOT NULL,
+    duration_ms integer
+);
 -- The schema's catalog (describe_schema + describe_privileges) as zerg-sql last left it: what
 -- the migrations made, so that `verify` can tell what was changed by hand since. One row.
 CREATE TABLE IF NOT EXISTS _zerg_sql_catalog (
@@ -343,3 +353,53 @@ SELECT 1;
 SELECT count(*) FROM pg_class c
 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
   AND c.relname !~ '^(_yoyo_|_zerg_sql_|yoyo_lock)';
+
+-- name: function_ledger_exists()$
+-- Is the function files' ledger there (a zerg-sql without function files made none)?
+SELECT to_regclass('_zerg_sql_functions') IS NOT NULL;
+
+-- name: list_function_ledger()
+-- Every function file applied, with its checksum and the routines it created.
+SELECT file, checksum, routines, applied_at, applied_by, duration_ms
+FROM _zerg_sql_functions
+ORDER BY file;
+
+-- name: record_function_file(file, checksum, routines, applied_by, duration_ms)!
+-- Record a function file as applied, with the routines it created.
+INSERT INTO _zerg_sql_functions (file, checksum, routines, applied_by, duration_ms)
+VALUES (:file::text, :checksum::text, :routines::text[], :applied_by::text, :duration_ms::int)
+ON CONFLICT (file) DO UPDATE
+SET checksum = EXCLUDED.checksum, routines = EXCLUDED.routines, applied_at = now(),
+    applied_by = EXCLUDED.applied_by, duration_ms = EXCLUDED.duration_ms;
+
+-- name: delete_function_file(file)!
+-- Forget a function file whose routines were dropped.
+DELETE FROM _zerg_sql_functions WHERE file = :file::text;
+
+-- name: list_schema_routines()
+-- Every routine of the current schema with a fingerprint that changes when it is created or
+-- replaced (oid, xmin): what a function file created is what changed while it ran.
+SELECT p.oid::regprocedure::text AS routine, p.oid::bigint AS oid, p.oid::text || ':' || p.xmin::text AS version
+FROM pg_proc AS p
+WHERE p.pronamespace = current_schema()::regnamespace
+ORDER BY p.oid;
+
+-- name: set_routines_to_drop(routines)$
+-- Name the routines drop_routines drops, for this transaction only (a DO block takes no parameters).
+SELECT set_config('zerg.drop_routines', array_to_string(:routines::text[], E'\n'), true);
+
+-- name: drop_routines#
+-- Drop the routines named by set_routines_to_drop that exist, in ONE statement, so that
+-- those depending on each other go together; anything else depending on them makes it fail.
+DO $$
+DECLARE
+    targets text;
+BEGIN
+    SELECT string_agg(to_regprocedure(r)::text, ', ') INTO targets
+    FROM unnest(string_to_array(nullif(current_setting('zerg.drop_routines', true), ''), E'\n')) AS r
+    WHERE to_regprocedure(r) IS NOT NULL;
+    IF targets IS NOT NULL THEN
+        EXECUTE 'DROP ROUTINE ' || targets;
+    END IF;
+END
+$$;

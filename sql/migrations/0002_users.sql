@@ -33,9 +33,12 @@ CREATE TABLE users (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT users_pkey PRIMARY KEY (id),
-    CONSTRAINT users_email_key UNIQUE (email),
     CONSTRAINT users_role_check CHECK (role IN ('user', 'admin'))
 );
+
+-- One account per address whatever its case: Zerg looked addresses up with ILIKE, so
+-- 'Ann@x' and 'ann@x' were one person to it (get_user_by_email matches on lower(email)).
+CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email));
 
 -- Login looks users up by the identity provider's subject id.
 CREATE INDEX users_provider_user_id_idx ON users (provider_user_id);

@@ -120,8 +120,8 @@ CREATE TABLE thread_messages (
 CREATE INDEX thread_messages_thread_id_id_idx ON thread_messages (thread_id, id);
 -- Chat history / last user message: thread_id (+ role, internal) ORDER BY sent_at.
 CREATE INDEX thread_messages_thread_id_sent_at_idx ON thread_messages (thread_id, sent_at);
--- Ops summary: messages sent in the last 24 hours across all threads.
-CREATE INDEX thread_messages_sent_at_idx ON thread_messages (sent_at);
+-- Ops summary: threads with messages sent in the last 24 hours (INCLUDE: index only).
+CREATE INDEX thread_messages_sent_at_idx ON thread_messages (sent_at) INCLUDE (thread_id);
 -- The SET NULL action of the self-FK runs once per deleted message: without this index
 -- deleting a thread would scan the whole table per message. Partial: most rows are NULL.
 CREATE INDEX thread_messages_parent_id_idx ON thread_messages (parent_id)

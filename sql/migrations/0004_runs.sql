@@ -68,9 +68,12 @@ CREATE INDEX agent_runs_thread_id_created_at_idx ON agent_runs (thread_id, creat
 CREATE INDEX agent_runs_status_created_at_idx ON agent_runs (status, created_at);
 -- Time windows over all statuses: user run list, trace list, latency percentiles.
 CREATE INDEX agent_runs_created_at_idx ON agent_runs (created_at);
--- Ops dashboards: runs started / finished on a day or in the last hour (as ranges).
-CREATE INDEX agent_runs_started_at_idx ON agent_runs (started_at);
-CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at);
+-- Ops dashboards: runs started / finished on a day or in the last hour (as ranges), with
+-- what their aggregates read (INCLUDE), so a window is counted from the index alone.
+CREATE INDEX agent_runs_started_at_idx ON agent_runs (started_at)
+    INCLUDE (agent_id, status, duration_ms);
+CREATE INDEX agent_runs_finished_at_idx ON agent_runs (finished_at)
+    INCLUDE (agent_id, status, total_cost_usd);
 -- Trace timeline: a handful of runs per trace.
 CREATE INDEX agent_runs_trace_id_idx ON agent_runs (trace_id);
 -- "Active run" of the supervisor agent: agent_id AND status running / waiting /

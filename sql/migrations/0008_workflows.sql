@@ -23,6 +23,9 @@ CREATE TABLE workflows (
 );
 
 CREATE INDEX workflows_owner_id_idx ON workflows (owner_id);
+-- An owner's active workflows have distinct names (Zerg answered 409 after a racy check);
+-- deleted (inactive) ones may share a name.
+CREATE UNIQUE INDEX workflows_owner_id_name_key ON workflows (owner_id, name) WHERE is_active;
 
 CREATE TRIGGER workflows_set_updated_at BEFORE UPDATE ON workflows
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();

@@ -24,8 +24,9 @@ CREATE TABLE knowledge_sources (
     CONSTRAINT knowledge_sources_pkey PRIMARY KEY (id),
     CONSTRAINT knowledge_sources_owner_id_fkey FOREIGN KEY (owner_id)
         REFERENCES users (id) ON DELETE CASCADE,
+    -- 'syncing' while a sync runs: Zerg's sync service writes it first.
     CONSTRAINT knowledge_sources_sync_status_check
-        CHECK (sync_status IN ('pending', 'success', 'failed'))
+        CHECK (sync_status IN ('pending', 'syncing', 'success', 'failed'))
 );
 
 CREATE INDEX knowledge_sources_owner_id_idx ON knowledge_sources (owner_id);

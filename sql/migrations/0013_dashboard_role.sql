@@ -9,7 +9,7 @@
 -- ran, the schema owner grants it by hand with the same procedure:
 --     CALL zerg.grant_dashboard_access('zerg_dashboard');
 --
--- What it is granted: exactly what the dashboard functions of 0012 read. They are SECURITY
+-- What it is granted: exactly what the dashboard functions (sql/functions/) read. They are SECURITY
 -- INVOKER, so the caller's own privileges decide, and this is the whole list:
 -- * USAGE on this schema;
 -- * SELECT on agent_runs and worker_jobs, whole tables (no credential column; the stuck

@@ -10,6 +10,7 @@
 
 -- name: enqueue_job(id, job_id, scheduled_for, max_attempts, dedupe_key, payload)$
 -- Enqueue one job; returns its id, or None when a job with the same dedupe key exists.
+-- serves: Q03
 WITH ins AS (
     INSERT INTO ops.job_queue AS j
         (id, job_id, status, scheduled_for, attempts, max_attempts, dedupe_key, payload)
@@ -31,6 +32,7 @@ FROM ins CROSS JOIN LATERAL (SELECT pg_notify('zerg_job_queue', ins.job_id)) AS 
 
 -- name: enqueue_jobs(ids, job_ids, scheduled_fors, max_attempts, dedupe_keys, payloads)
 -- Enqueue many jobs from parallel arrays (null id: generated); returns the ids inserted, skipping duplicate dedupe keys.
+-- serves: Q03
 WITH ins AS (
     INSERT INTO ops.job_queue AS j
         (id, job_id, status, scheduled_for, attempts, max_attempts, dedupe_key, payload)
@@ -49,6 +51,7 @@ FROM ins CROSS JOIN LATERAL (SELECT pg_notify('zerg_job_queue', ins.job_id)) AS 
 
 -- name: claim_jobs(owner, lease_seconds, batch)
 -- Claim up to :batch due jobs for :owner (queued, or running with an expired lease; attempts left), oldest scheduled first.
+-- serves: Q04
 WITH due AS (
     SELECT q.id
     FROM ops.job_queue AS q
@@ -72,8 +75,24 @@ RETURNING j.id, j.job_id, j.payload, j.attempts, j.max_attempts, j.scheduled_for
           j.lease_expires_at;
 
 
+-- name: claim_job_by_id(id, owner, lease_seconds)
+-- Claim one job by id for :owner if it is queued (no attempts check and no due check, as Zerg's run-now path); no row when it is not.
+-- serves: Q05
+UPDATE ops.job_queue AS j
+SET status = 'running',
+    lease_owner = :owner::text,
+    lease_expires_at = now() + :lease_seconds::float8 * interval '1 second',
+    attempts = j.attempts + 1,
+    started_at = now(),
+    updated_at = now()
+WHERE j.id = :id::text AND j.status = 'queued'
+RETURNING j.id, j.job_id, j.payload, j.attempts, j.max_attempts, j.scheduled_for,
+          j.lease_expires_at;
+
+
 -- name: extend_job_lease(id, owner, attempt, lease_seconds)$
--- Extend one lease held by :owner for :attempt; returns the new expiry, or None when the lease was lost.
+-- Extend one lease held by :owner for :attempt; returns the new expiry, or None when the lease was lost. Fix: also fenced by the attempt.
+-- serves: Q06
 UPDATE ops.job_queue
 SET lease_expires_at = now() + :lease_seconds::float8 * interval '1 second',
     updated_at = now()
@@ -86,6 +105,7 @@ RETURNING lease_expires_at;
 
 -- name: extend_job_leases(owner, ids, attempts, lease_seconds)
 -- Heartbeat: extend the leases (id, attempt pairs) still held by :owner; returns the ids extended.
+-- serves: Q06
 UPDATE ops.job_queue AS j
 SET lease_expires_at = now() + :lease_seconds::float8 * interval '1 second',
     updated_at = now()
@@ -98,9 +118,11 @@ RETURNING j.id, j.lease_expires_at;
 
 
 -- name: complete_job(id, owner, attempt)!
--- Mark one job success if :owner still holds its lease for :attempt; returns the row count (0: lease lost).
+-- Mark one job success (last_error cleared) if :owner still holds its lease for :attempt; returns the row count (0: lease lost).
+-- serves: Q07
 UPDATE ops.job_queue
 SET status = 'success',
+    last_error = NULL,
     lease_owner = NULL,
     lease_expires_at = NULL,
     finished_at = now(),
@@ -113,9 +135,11 @@ WHERE id = :id::text
 
 -- name: complete_jobs(owner, ids, attempts, started, ended, history)
 -- Mark success every listed job :owner still holds (parallel arrays); with :history, write their ops.runs rows; returns the ids completed.
+-- serves: Q07, Q13
 WITH done AS (
     UPDATE ops.job_queue AS j
     SET status = 'success',
+        last_error = NULL,
         lease_owner = NULL,
         lease_expires_at = NULL,
         finished_at = now(),
@@ -143,9 +167,11 @@ SELECT done.id FROM done;
 
 -- name: complete_and_claim_jobs(owner, ids, attempts, started, ended, history, lease_seconds, batch)
 -- complete_jobs and then claim_jobs in one statement (one commit per batch instead of two); rows: kind 'completed' (id) or 'claimed' (the job).
+-- serves: Q04, Q07, Q13
 WITH done AS (
     UPDATE ops.job_queue AS j
     SET status = 'success',
+        last_error = NULL,
         lease_owner = NULL,
         lease_expires_at = NULL,
         finished_at = now(),
@@ -207,6 +233,7 @@ FROM claimed;
 
 -- name: fail_job(id, owner, attempt, error)^
 -- Record a failed attempt held by :owner: requeue after backoff min(60*2^(attempts-1), 3600) s with +-10 percent jitter (capped), or dead at the last attempt.
+-- serves: Q08, Q09
 UPDATE ops.job_queue
 SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END,
     scheduled_for = CASE
@@ -218,6 +245,23 @@ SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END,
     last_error = left(:error::text, 5000),
     lease_owner = NULL,
     lease_expires_at = NULL,
+    updated_at = now()
+WHERE id = :id::text
+  AND status = 'running'
+  AND lease_owner = :owner::text
+  AND attempts = :attempt::int
+RETURNING id, job_id, status, scheduled_for, attempts, max_attempts, last_error;
+
+
+-- name: fail_job_dead(id, owner, attempt, error)^
+-- Mark dead a job :owner holds for :attempt whatever attempts remain (job disabled or missing), keeping :error; None when the lease was lost.
+-- serves: Q08
+UPDATE ops.job_queue
+SET status = 'dead',
+    last_error = left(:error::text, 5000),
+    lease_owner = NULL,
+    lease_expires_at = NULL,
+    finished_at = now(),
     updated_at = now()
 WHERE id = :id::text
   AND status = 'running'
@@ -243,7 +287,8 @@ RETURNING j.id;
 
 
 -- name: reap_zombie_jobs(reason)
--- Mark dead the running jobs whose lease expired on their final attempt (worker died), keeping :reason, with an ops.runs failure row; returns them.
+-- Mark dead the running jobs whose lease expired on their final attempt (worker died), keeping :reason, with an ops.runs failure row; returns them. Fix: Zerg wrote no history row.
+-- serves: Q11
 WITH reaped AS (
     UPDATE ops.job_queue
     SET status = 'dead',
@@ -286,11 +331,13 @@ RETURNING id, job_id, status, last_error;
 
 -- name: get_last_scheduled_for(job_id)$
 -- The latest scheduled_for of any entry of :job_id (None if it never ran).
+-- serves: Q10
 SELECT max(scheduled_for) FROM ops.job_queue WHERE job_id = :job_id::text;
 
 
 -- name: list_recent_queue_entries(limit)
 -- The :limit most recently created queue entries, newest first.
+-- serves: Q12
 SELECT id, job_id, status, scheduled_for, attempts, max_attempts, lease_owner,
        lease_expires_at, dedupe_key, payload, last_error, started_at, finished_at,
        created_at, updated_at
@@ -308,13 +355,17 @@ GROUP BY s.status
 ORDER BY s.status;
 
 
--- name: insert_job_run(job_id, started_at, ended_at, status, error_message, error_type, metadata)!
--- Write one ops.runs history row (job_key zerg:<job_id>); a second row for the same start is ignored; returns the row count.
-INSERT INTO ops.runs (job_key, job_id, started_at, ended_at, duration_ms, status,
-                      error_message, error_type, source_host, metadata)
+-- name: insert_job_run(job_id, started_at, ended_at, duration_ms, status, exit_code, error_message, error_type, summary, stdout_tail, tags, project, metadata)!
+-- Write one ops.runs history row (job_key zerg:<job_id>; duration_ms NULL = ended - started); a second row for the same start is ignored; returns the row count.
+-- serves: Q13
+INSERT INTO ops.runs (job_key, job_id, started_at, ended_at, duration_ms, status, exit_code,
+                      error_message, error_type, summary, stdout_tail, tags, project,
+                      source_host, metadata)
 VALUES ('zerg:' || :job_id::text, :job_id::text, :started_at::timestamptz, :ended_at::timestamptz,
-        round(extract(epoch FROM :ended_at::timestamptz - :started_at::timestamptz) * 1000)::int,
-        :status::text, left(:error_message::text, 5000), :error_type::text, 'zerg',
+        coalesce(:duration_ms::int,
+                 round(extract(epoch FROM :ended_at::timestamptz - :started_at::timestamptz) * 1000)::int),
+        :status::text, :exit_code::int, left(:error_message::text, 5000), :error_type::text,
+        :summary::text, :stdout_tail::text, :tags::text[], :project::text, 'zerg',
         :metadata::jsonb)
 ON CONFLICT (job_key, started_at) DO NOTHING;
 

@@ -1,5 +1,5 @@
 -- Health of the durable job queue ops.job_queue. Each query calls a function of
--- sql/migrations/0012_dashboards.sql (plpgsql, so it exists even where ops does not; a
+-- sql/functions/queue.sql (plpgsql, so it exists even where ops does not; a
 -- call there raises "ops.job_queue does not exist"). as_of: None = now().
 
 

@@ -3,7 +3,8 @@
 
 
 -- name: add_waitlist_entry(email, source, notes)^
--- Add an e-mail to the waitlist once; a repeat returns the stored row (created = false).
+-- Add an e-mail (lower-cased by the app) to the waitlist once; a repeat returns the stored row (created = false: "already on the waitlist").
+-- serves: S04
 WITH ins AS (
     INSERT INTO waitlist_entries (email, source, notes)
     VALUES (:email::text, coalesce(:source::text, 'pricing_pro'), :notes::text)
@@ -23,6 +24,7 @@ SELECT * FROM waitlist_entries WHERE id > :after_id::bigint ORDER BY id LIMIT :l
 
 -- name: count_waitlist_entries()$
 -- Number of waitlist entries.
+-- serves: S05
 SELECT count(*) FROM waitlist_entries;
 
 

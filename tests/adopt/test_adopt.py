@@ -218,7 +218,10 @@ BAD_ROWS = [
     "worker_jobs id 901: worker_jobs_status_check (value: paused)",
     'thread_messages id 901: thread_messages.message_metadata jsonb (value: {"raw": "abc\\u0000def"})',
     "canvas_layouts id 1, 901: canvas_layouts_user_id_key (value: 1)",
+    "workflows id 1, 901: workflows_owner_id_name_key (value: 1, Disk alert → Slack)",
     "agent_messages id 901: agent_messages_agent_id_fkey (value: 999)",
+    # Two spellings of one address: refused before the case-insensitive unique index is built.
+    "users id 1, 901: users_email_lower_key (value: david.rosen@example.com, David.Rosen@Example.com)",
 ]
 
 

@@ -1,4 +1,4 @@
-"""The dashboards (issue 6): every function of migration 0012 through its named query, on
+"""The dashboards (issue 6): every function of sql/functions/ through its named query, on
 hand-built data whose answers are known (tests/dashboards/test_dashboards_data.py), plus the Python
 grouping of zerg_sql.dashboards, parameter validation, ops-less databases and plans.
 psql and the CLI are in tests/dashboards/test_dashboards_psql_cli.py.
@@ -135,7 +135,7 @@ def test_the_signature_is_stored_when_the_error_is_written(db, data):
 
 
 def test_error_groups_count_rows_written_before_the_signature_column_too(db, data):
-    # Rows older than migration 0014 have no stored signature: the dashboard computes theirs,
+    # Rows older than migration 0012_error_signatures have no stored signature: the dashboard computes theirs,
     # so they join the groups of the newer rows with the same signature.
     new = data.worker(status="failed", error="Job 1 timed out after 30s", created_at=T - 30 * MIN)
     old = data.worker(status="failed", error="Job 2 timed out after 31s", created_at=T - 20 * MIN)
@@ -433,7 +433,7 @@ def test_trace_summary_anomalies_and_llm_details(db, data):
 
 
 def test_the_trace_page_functions_run_their_rows_functions_with_one_plan(db, data):
-    """trace_summary / _timeline / _anomalies / _llm_details (plpgsql, 0017-0018) return exactly
+    """trace_summary / _timeline / _anomalies / _llm_details (plpgsql, sql/functions/traces.sql) return exactly
     what the inlinable *_rows functions return, for every level and limit, and reuse one generic
     plan per session without changing the caller's plan_cache_mode; bad arguments fail as before."""
     tr = uuid.uuid4()
@@ -490,7 +490,7 @@ def test_queue_health_depth_and_problem_jobs(db, data):
 
 
 def test_queue_depth_lists_every_status_even_empty(db, data):
-    """0020 counts per status before joining the four statuses: one with no job still
+    """queue_depth counts per status before joining the four statuses: one with no job still
     appears, with zero counts and no oldest / highest attempt."""
     empty = list(queries.list_queue_depth(db, as_of=T))
     assert [(r["status"], r["jobs"], r["due"], r["oldest_scheduled_for"], r["retried"], r["max_attempts_used"])
@@ -504,7 +504,7 @@ def test_queue_depth_lists_every_status_even_empty(db, data):
 
 def test_queue_problem_jobs_order_caps_and_totals(db, data):
     """Each category keeps its own order and max_rows, with its full total; only the rows
-    returned are redacted (0016), and they are the same rows as before it."""
+    returned are redacted, and they are the same rows as before it."""
     expired = [data.job(status="running", attempts=1, lease_expires_at=T - k * MIN, started_at=T - 30 * MIN)
                for k in (3, 1, 5, 2, 4)]
     dead = [data.job(status="dead", attempts=3, finished_at=T - k * MIN, last_error=f"fail {k} password=p{k}")
@@ -620,7 +620,7 @@ SCALE = [
 PLANNED = [
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_list()",
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_list(20, 200)",
-    # trace_timeline / _summary / _anomalies / _llm_details run these through a plan made once (0017, 0018).
+    # trace_timeline / _summary / _anomalies / _llm_details run these through a plan made once (sql/functions/traces.sql).
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_timeline_rows(md5('100')::uuid, 'full', 500)",
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_summary_rows(md5('100')::uuid)",
     "EXPLAIN (FORMAT JSON) SELECT * FROM trace_anomalies_rows(md5('100')::uuid)",

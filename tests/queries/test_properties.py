@@ -60,7 +60,7 @@ def apply(db, op):
         _, owner, name, model = op
         row = q.create_agent(db, owner_id=pick(db, "users", owner), name=name, system_instructions="s",
                              task_instructions="t", model=model, schedule=None, config=None, allowed_tools=None)
-        th = q.create_thread(db, agent_id=row["id"], title=name, thread_type=None, agent_state=None,
+        th = q.create_thread(db, agent_id=row["id"], title=name, active=None, thread_type=None, agent_state=None,
                              memory_strategy=None)
         assert row["name"] == name == th["title"]
         return {"agents": 1, "agent_threads": 1}
@@ -68,7 +68,7 @@ def apply(db, op):
         _, thread, role, content = op
         row = q.create_thread_message(db, thread_id=pick(db, "agent_threads", thread), role=role, content=content,
                                       tool_calls=Jsonb({"c": content}), tool_call_id=None, name=None, parent_id=None,
-                                      internal=None, message_metadata=None)
+                                      processed=None, internal=None, sent_at=None, message_metadata=None)
         assert q.get_thread_message(db, message_id=row["id"])["content"] == content
         return {"thread_messages": 1}
     if kind == "run":

@@ -38,13 +38,14 @@ def test_users(db):
     assert [r["id"] for r in q.list_users(db, after_id=0, limit_rows=1)] == [u["id"]]
     assert [r["id"] for r in q.list_users(db, after_id=u["id"], limit_rows=10)] == [bob["id"]]
     assert q.count_users(db) == 2
-    p = q.update_user_profile(db, user_id=u["id"], display_name=None, avatar_url="https://a/x.png",
+    p = q.update_user_profile(db, user_id=u["id"], display_name=None, clear_display_name=None,
+                              avatar_url="https://a/x.png", clear_avatar_url=None,
                               prefs=Jsonb({"theme": "dark"}))
     assert (p["display_name"], p["avatar_url"], p["prefs"]) == ("Ann", "https://a/x.png", {"theme": "dark"})
     assert q.update_user_context(db, user_id=u["id"], context=Jsonb({"servers": ["a"]}))["context"] == {"servers": ["a"]}
     assert q.set_user_role(db, user_id=u["id"], role="admin")["role"] == "admin"
     assert q.set_user_active(db, user_id=u["id"], is_active=False)["is_active"] is False
-    assert q.record_user_login(db, user_id=u["id"])["last_login"] is not None
+    assert q.record_user_login(db, user_id=u["id"]) == 1 and q.get_user(db, user_id=u["id"])["last_login"]
     assert q.set_user_gmail_refresh_token(db, user_id=u["id"], gmail_refresh_token="tok") == 1
     assert q.get_user(db, user_id=u["id"])["gmail_refresh_token"] == "tok"
     assert q.delete_user(db, user_id=bob["id"]) == 1
@@ -60,39 +61,40 @@ def test_agents_triggers_and_messages(db):
     other = user(db, "eve@example.com")
     assert q.get_agent_for_owner(db, agent_id=a["id"], owner_id=u["id"])["id"] == a["id"]
     assert q.get_agent_for_owner(db, agent_id=a["id"], owner_id=other["id"]) is None
-    assert [r["id"] for r in q.list_agents_by_owner(db, owner_id=u["id"])] == [b["id"], a["id"]]
+    assert [r["id"] for r in q.list_agents_by_owner(db, owner_id=u["id"], skip=0, limit_rows=100)] == [a["id"], b["id"]]
     assert q.get_supervisor_agent(db, owner_id=u["id"])["id"] == a["id"]
     assert [r["id"] for r in q.list_scheduled_agents(db)] == [b["id"]]
     up = q.update_agent(db, agent_id=a["id"], name="renamed", system_instructions=None, task_instructions=None,
-                        model=None, config=None, allowed_tools=Jsonb([]))
+                        model=None, status=None, schedule=None, clear_schedule=None, config=None,
+                        allowed_tools=Jsonb([]))
     assert (up["name"], up["model"], up["allowed_tools"]) == ("renamed", "gpt-5.2", [])
     nxt = dt.datetime(2026, 1, 2, tzinfo=UTC)
-    s = q.set_agent_schedule(db, agent_id=b["id"], schedule=None, next_run_at=None)
+    s = q.update_agent(db, agent_id=b["id"], name=None, system_instructions=None, task_instructions=None, model=None,
+                       status=None, schedule=None, clear_schedule=True, config=None, allowed_tools=None)
     assert s["schedule"] is None and list(q.list_scheduled_agents(db)) == []
-    assert q.set_agent_schedule(db, agent_id=b["id"], schedule="5 4 * * *", next_run_at=nxt)["next_run_at"] == nxt
-    e = q.set_agent_status(db, agent_id=a["id"], status="error", last_error="boom")
+    assert q.set_agent_next_run(db, agent_id=b["id"], next_run_at=nxt)["next_run_at"] == nxt
+    e = q.set_agent_status(db, agent_id=a["id"], status="error", last_error="boom", clear_last_error=None,
+                           last_run_at=None)
     assert (e["status"], e["last_error"]) == ("error", "boom")
-    t = q.record_agent_run_times(db, agent_id=a["id"], last_run_at=nxt, next_run_at=nxt + dt.timedelta(hours=1))
-    assert t["last_run_at"] == nxt and t["next_run_at"] == nxt + dt.timedelta(hours=1)
 
     m = q.create_agent_message(db, agent_id=a["id"], role="user", content="hi")
-    assert [r["id"] for r in q.list_agent_messages(db, agent_id=a["id"])] == [m["id"]]
+    assert [r["id"] for r in q.list_agent_messages(db, agent_id=a["id"], skip=0, limit_rows=None)] == [m["id"]]
     tr = q.create_trigger(db, agent_id=a["id"], type=None, secret="s3cret", config=None)
     assert tr["type"] == "webhook"
     assert q.get_trigger_by_secret(db, secret="s3cret")["agent_id"] == a["id"]
     tr2 = q.create_trigger(db, agent_id=a["id"], type="email", secret="other", config=Jsonb({"x": 1}))
-    assert [r["id"] for r in q.list_triggers_by_agent(db, agent_id=a["id"])] == [tr["id"], tr2["id"]]
+    assert [r["id"] for r in q.list_triggers(db, agent_id=a["id"])] == [tr["id"], tr2["id"]]
     assert q.delete_trigger(db, trigger_id=tr2["id"]) == 1
-    assert [r["id"] for r in q.list_triggers_by_agent(db, agent_id=a["id"])] == [tr["id"]]
+    assert [r["id"] for r in q.list_triggers(db, agent_id=a["id"])] == [tr["id"]]
 
 
 def test_delete_agent_cascades_in_one_call(db):
     u = user(db)
     a = agent(db, u["id"])
     keep = agent(db, u["id"], name="keep")
-    th = q.create_thread(db, agent_id=a["id"], title="t", thread_type=None, agent_state=None, memory_strategy=None)
+    th = q.create_thread(db, agent_id=a["id"], title="t", active=None, thread_type=None, agent_state=None, memory_strategy=None)
     q.create_thread_message(db, thread_id=th["id"], role="user", content="hi", tool_calls=None, tool_call_id=None,
-                            name=None, parent_id=None, internal=None, message_metadata=None)
+                            name=None, parent_id=None, processed=None, internal=None, sent_at=None, message_metadata=None)
     run = q.create_run(db, agent_id=a["id"], thread_id=th["id"], status=None, trigger=None, model=None,
                        reasoning_effort=None, correlation_id=None, assistant_message_id=None)
     q.append_run_event(db, run_id=run["id"], event_type="x", payload=Jsonb({}))
@@ -123,13 +125,14 @@ def test_connectors_and_credentials(db):
     c = q.create_connector(db, owner_id=u["id"], type="email", provider="gmail", config=Jsonb({"h": 1}))
     assert q.get_connector(db, connector_id=c["id"])["provider"] == "gmail"
     c2 = q.create_connector(db, owner_id=u["id"], type="email", provider="fastmail", config=None)
-    assert [r["id"] for r in q.list_connectors_by_owner(db, owner_id=u["id"])] == [c2["id"], c["id"]]
+    assert [r["id"] for r in q.list_connectors(db, owner_id=u["id"], type=None, provider=None)] == [c["id"], c2["id"]]
     assert q.update_connector_config(db, connector_id=c["id"], config=Jsonb({"h": 2}))["config"] == {"h": 2}
     assert q.delete_connector(db, connector_id=c2["id"]) == 1
 
     cred = q.upsert_agent_credential(db, agent_id=a["id"], connector_type="slack", encrypted_value="v1",
                                      display_name="S", connector_metadata=None)
-    tested = q.set_agent_credential_test_status(db, credential_id=cred["id"], test_status="success")
+    tested = q.set_agent_credential_test_status(db, credential_id=cred["id"], test_status="success",
+                                              connector_metadata=None)
     assert tested["test_status"] == "success" and tested["last_tested_at"] is not None
     again = q.upsert_agent_credential(db, agent_id=a["id"], connector_type="slack", encrypted_value="v2",
                                       display_name="S2", connector_metadata=Jsonb({"team": "t"}))
@@ -140,10 +143,13 @@ def test_connectors_and_credentials(db):
     assert q.get_agent_credential(db, agent_id=a["id"], connector_type="slack") is None
 
     acc = q.upsert_account_credential(db, owner_id=u["id"], organization_id=None, connector_type="github",
-                                      encrypted_value="g1", display_name=None, connector_metadata=None)
-    assert q.set_account_credential_test_status(db, credential_id=acc["id"], test_status="failed")["test_status"] == "failed"
+                                      encrypted_value="g1", display_name=None, connector_metadata=None,
+                                      test_status=None)
+    assert q.set_account_credential_test_status(db, credential_id=acc["id"], test_status="failed",
+                                                connector_metadata=None)["test_status"] == "failed"
     acc2 = q.upsert_account_credential(db, owner_id=u["id"], organization_id=7, connector_type="github",
-                                       encrypted_value="g2", display_name="GH", connector_metadata=None)
+                                       encrypted_value="g2", display_name="GH", connector_metadata=None,
+                                       test_status=None)
     assert (acc2["id"], acc2["organization_id"], acc2["test_status"]) == (acc["id"], 7, "untested")
     assert q.get_account_credential(db, owner_id=u["id"], connector_type="github")["encrypted_value"] == "g2"
     assert [r["id"] for r in q.list_account_credentials(db, owner_id=u["id"])] == [acc["id"]]
@@ -159,12 +165,14 @@ def test_user_tasks_are_scoped_to_their_user(db):
     assert t1["status"] == "pending"
     assert q.get_user_task(db, task_id=t1["id"], user_id=other["id"]) is None
     assert q.get_user_task(db, task_id=t1["id"], user_id=u["id"])["title"] == "later"
-    assert [r["id"] for r in q.list_user_tasks(db, user_id=u["id"], status=None)] == [t2["id"], t1["id"]]
-    upd = q.update_user_task(db, task_id=t1["id"], user_id=u["id"], title=None, notes="x", due_at=None)
+    assert [r["id"] for r in q.list_user_tasks(db, user_id=u["id"], status=None, skip=0, limit_rows=10)] == \
+        [t2["id"], t1["id"]]
+    upd = q.update_user_task(db, task_id=t1["id"], user_id=u["id"], title=None, notes="x", status=None, due_at=None,
+                             clear_due_at=False)
     assert (upd["title"], upd["notes"]) == ("later", "x")
     assert q.set_user_task_status(db, task_id=t2["id"], user_id=other["id"], status="done") is None
     assert q.set_user_task_status(db, task_id=t2["id"], user_id=u["id"], status="done")["status"] == "done"
-    assert [r["id"] for r in q.list_user_tasks(db, user_id=u["id"], status="done")] == [t2["id"]]
+    assert [r["id"] for r in q.list_user_tasks(db, user_id=u["id"], status="done", skip=0, limit_rows=10)] == [t2["id"]]
     assert q.delete_user_task(db, task_id=t1["id"], user_id=other["id"]) == 0
     assert q.delete_user_task(db, task_id=t1["id"], user_id=u["id"]) == 1
 

@@ -29,15 +29,16 @@ def test_workflows_executions_and_layouts(db, uid):
     w2 = q.create_workflow(db, owner_id=uid, name="old", description="d", canvas=Jsonb({}))
     assert q.update_workflow(db, workflow_id=w2["id"], name=None, description=None, canvas=None,
                              is_active=False)["is_active"] is False
-    assert [r["id"] for r in q.list_workflows_by_owner(db, owner_id=uid)] == [w["id"]]
+    assert [r["id"] for r in q.list_workflows(db, owner_id=uid, name=None, skip=0, limit_rows=10)] == [w["id"]]
 
     tpl = q.create_workflow_template(db, created_by=uid, name="T", description=None, category="email",
                                      canvas=Jsonb({}), tags=None, preview_image_url=None, is_public=False)
     assert (tpl["tags"], tpl["is_public"]) == ([], False)
     assert q.get_workflow_template(db, template_id=tpl["id"])["category"] == "email"
-    assert [r["id"] for r in q.list_workflow_templates(db, user_id=uid, category=None)] == [tpl["id"]]
-    assert list(q.list_workflow_templates(db, user_id=uid + 1, category=None)) == []   # private
-    assert list(q.list_workflow_templates(db, user_id=uid, category="other")) == []
+    mine = dict(user_id=uid, mine_only=True, skip=0, limit_rows=10)
+    assert [r["id"] for r in q.list_workflow_templates(db, **mine, category=None)] == [tpl["id"]]
+    assert list(q.list_workflow_templates(db, **{**mine, "user_id": uid + 1}, category=None)) == []   # private
+    assert list(q.list_workflow_templates(db, **mine, category="other")) == []
     assert q.delete_workflow_template(db, template_id=tpl["id"]) == 1
 
     ex = q.create_workflow_execution(db, workflow_id=w["id"], triggered_by=None)
@@ -80,9 +81,9 @@ def test_knowledge(db, uid):
                                   sync_schedule=None)
     assert s["sync_status"] == "pending"
     assert q.get_knowledge_source(db, source_id=s["id"])["name"] == "docs"
-    assert [r["id"] for r in q.list_knowledge_sources_by_owner(db, owner_id=uid)] == [s["id"]]
+    assert [r["id"] for r in q.list_knowledge_sources(db, owner_id=uid, skip=0, limit_rows=10)] == [s["id"]]
     failed = q.record_knowledge_sync(db, source_id=s["id"], sync_status="failed", sync_error="404")
-    assert (failed["sync_status"], failed["last_synced_at"]) == ("failed", None)
+    assert failed["sync_status"] == "failed" and failed["last_synced_at"] is not None
     ok = q.record_knowledge_sync(db, source_id=s["id"], sync_status="success", sync_error=None)
     assert ok["last_synced_at"] is not None and ok["sync_error"] is None
     d1 = q.upsert_knowledge_document(db, source_id=s["id"], owner_id=uid, path="/a", title="Alpha",
@@ -92,9 +93,10 @@ def test_knowledge(db, uid):
     assert d1["id"] == d2["id"] and d2["content_hash"] == "h2" and d1["doc_metadata"] == {}
     q.upsert_knowledge_document(db, source_id=s["id"], owner_id=uid, path="/b", title=None,
                                 content_text="beta", content_hash="h3", doc_metadata=None)
-    assert [r["path"] for r in q.list_knowledge_documents(db, source_id=s["id"])] == ["/a", "/b"]
+    assert sorted(r["path"] for r in q.list_knowledge_documents(db, owner_id=uid, source_id=s["id"], skip=0,
+                                                                 limit_rows=10)) == ["/a", "/b"]
     assert [r["path"] for r in q.search_knowledge_documents(db, owner_id=uid, pattern="%V2%", limit_rows=5)] == ["/a"]
-    assert [r["path"] for r in q.search_knowledge_documents(db, owner_id=uid, pattern="%alpha%", limit_rows=5)] == ["/a"]
+    assert list(q.search_knowledge_documents(db, owner_id=uid, pattern="%alpha%", limit_rows=5)) == []  # title only
     assert q.delete_knowledge_document(db, document_id=d1["id"]) == 1
     assert q.delete_knowledge_source(db, source_id=s["id"]) == 1
     assert db.execute("SELECT count(*) AS n FROM knowledge_documents").fetchone()["n"] == 0
@@ -110,8 +112,8 @@ def test_memory(db, uid):
     q.upsert_memory_kv(db, user_id=uid, key="zz", value=Jsonb(2), tags=Jsonb(["pref"]), expires_at=None)
     assert q.get_memory_kv(db, user_id=uid, key="color")["value"] == {"c": "red"}
     assert q.get_memory_kv(db, user_id=uid, key="tmp") is None                         # expired
-    assert [r["key"] for r in q.list_memory_kv(db, user_id=uid, tag=None)] == ["color", "zz"]
-    assert [r["key"] for r in q.list_memory_kv(db, user_id=uid, tag="pref")] == ["zz"]
+    assert [r["key"] for r in q.list_memory_kv(db, user_id=uid, tags=None, limit_rows=10)] == ["color", "zz"]
+    assert [r["key"] for r in q.list_memory_kv(db, user_id=uid, tags=["pref"], limit_rows=10)] == ["zz"]
     assert q.delete_expired_memory_kv(db) == 1
     assert q.delete_memory_kv(db, user_id=uid, key="zz") == 1
 
@@ -123,7 +125,8 @@ def test_memory(db, uid):
     q.upsert_memory_file(db, owner_id=uid, path="other/b.md", title=None, content="B", tags=None, file_metadata=None)
     assert q.read_memory_file(db, owner_id=uid, path="notes/a.md")["last_accessed_at"] is not None
     assert q.read_memory_file(db, owner_id=uid, path="missing") is None
-    assert [r["path"] for r in q.list_memory_files(db, owner_id=uid, path_pattern="notes/%")] == ["notes/a.md"]
+    assert [r["path"] for r in q.list_memory_files(db, owner_id=uid, path_pattern="notes/%", skip=0,
+                                                    limit_rows=10)] == ["notes/a.md"]
     vec = bytes(range(16))
     e = q.upsert_memory_embedding(db, owner_id=uid, memory_file_id=f["id"], model="emb", embedding=vec)
     e2 = q.upsert_memory_embedding(db, owner_id=uid, memory_file_id=f["id"], model="emb", embedding=vec[::-1])
@@ -145,7 +148,7 @@ def test_llm_audit_single_batched_and_copy(db, uid):
     one = q.insert_llm_audit(db, **{**AUDIT, "owner_id": uid, "trace_id": trace,
                                     "messages": Jsonb([{"role": "user", "content": "hi"}]), "input_tokens": 5})
     assert isinstance(one, int)
-    batch = [{**AUDIT, "owner_id": uid, "trace_id": trace, "span_id": uuid.uuid4(), "output_tokens": i}
+    batch = [{**AUDIT, "created_at": None, "owner_id": uid, "trace_id": trace, "span_id": uuid.uuid4(), "output_tokens": i}
              for i in range(25)]
     assert q.insert_llm_audits(db, batch) == 25
     rows = [{"owner_id": uid, "trace_id": str(trace), "phase": "synthesis", "model": "gpt",
@@ -186,7 +189,7 @@ def test_copy_is_all_or_nothing_and_names_the_column(db, uid):
 def test_llm_audit_by_run(db, uid):
     a = q.create_agent(db, owner_id=uid, name="a", system_instructions="s", task_instructions="t", model="m",
                        schedule=None, config=None, allowed_tools=None)
-    th = q.create_thread(db, agent_id=a["id"], title="t", thread_type=None, agent_state=None, memory_strategy=None)
+    th = q.create_thread(db, agent_id=a["id"], title="t", active=None, thread_type=None, agent_state=None, memory_strategy=None)
     r = q.create_run(db, agent_id=a["id"], thread_id=th["id"], status=None, trigger=None, model=None,
                      reasoning_effort=None, correlation_id=None, assistant_message_id=None)
     for w in ("w1", "w2", None):
@@ -210,7 +213,7 @@ def test_async_interface(fresh_db_url):
             assert await aqueries.set_user_gmail_refresh_token(conn, user_id=u["id"], gmail_refresh_token="t") == 1
             n = await acopy_rows(conn, "llm_audit_log", [{"owner_id": u["id"], "phase": "initial"}] * 3)
             assert n == 3
-            assert await aqueries.insert_llm_audits(conn, [{**AUDIT, "owner_id": u["id"]}] * 2) == 2
+            assert await aqueries.insert_llm_audits(conn, [{**AUDIT, "created_at": None, "owner_id": u["id"]}] * 2) == 2
             with pytest.raises(QueryError, match="query get_user, parameter user_id: expects int"):
                 await aqueries.get_user(conn, user_id="1")
             await conn.commit()

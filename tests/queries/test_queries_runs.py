@@ -20,14 +20,14 @@ def owner(db):
                       avatar_url=None, role=None)
     a = q.create_agent(db, owner_id=u["id"], name="sup", system_instructions="s", task_instructions="t",
                        model="m", schedule=None, config=None, allowed_tools=None)
-    th = q.create_thread(db, agent_id=a["id"], title="main", thread_type="super", agent_state=None,
+    th = q.create_thread(db, agent_id=a["id"], title="main", active=None, thread_type="super", agent_state=None,
                          memory_strategy=None)
     return {"user": u["id"], "agent": a["id"], "thread": th["id"]}
 
 
 def msg(db, thread, role, content, *, internal=None, tool_call_id=None, sent_at=None):
     m = q.create_thread_message(db, thread_id=thread, role=role, content=content, tool_calls=None,
-                                tool_call_id=tool_call_id, name=None, parent_id=None, internal=internal,
+                                tool_call_id=tool_call_id, name=None, parent_id=None, processed=None, internal=internal, sent_at=None,
                                 message_metadata=None)
     if sent_at is not None:  # sent_at comes from the database clock; tests pin it to order by it
         db.execute("UPDATE thread_messages SET sent_at = %s WHERE id = %s", [sent_at, m["id"]])
@@ -42,16 +42,19 @@ def run(db, owner, status=None, trigger=None):
 def test_threads(db, owner):
     t = q.get_thread(db, thread_id=owner["thread"])
     assert (t["thread_type"], t["memory_strategy"], t["active"]) == ("super", "buffer", True)
-    chat = q.create_thread(db, agent_id=owner["agent"], title="c", thread_type=None, agent_state=Jsonb({"k": 1}),
+    chat = q.create_thread(db, agent_id=owner["agent"], title="c", active=None, thread_type=None, agent_state=Jsonb({"k": 1}),
                            memory_strategy=None)
     assert chat["thread_type"] == "chat" and chat["agent_state"] == {"k": 1}
     assert q.get_thread_for_owner(db, thread_id=chat["id"], owner_id=owner["user"])["id"] == chat["id"]
     assert q.get_thread_for_owner(db, thread_id=chat["id"], owner_id=owner["user"] + 1) is None
-    assert [r["id"] for r in q.list_threads_by_agent(db, agent_id=owner["agent"], thread_type=None)] == \
+    page = dict(owner_id=None, title=None, skip=0, limit_rows=100)
+    assert [r["id"] for r in q.list_threads_by_agent(db, agent_id=owner["agent"], thread_type=None, **page)] == \
         [chat["id"], owner["thread"]]
-    assert [r["id"] for r in q.list_threads_by_agent(db, agent_id=owner["agent"], thread_type="chat")] == [chat["id"]]
+    assert [r["id"] for r in q.list_threads_by_agent(db, agent_id=owner["agent"], thread_type="chat", **page)] == \
+        [chat["id"]]
     assert q.get_supervisor_thread(db, agent_id=owner["agent"])["id"] == owner["thread"]
-    up = q.update_thread(db, thread_id=chat["id"], title=None, active=False, agent_state=None)
+    up = q.update_thread(db, thread_id=chat["id"], title=None, active=False, agent_state=None, clear_agent_state=None,
+                         memory_strategy=None, thread_type=None)
     assert (up["title"], up["active"], up["agent_state"]) == ("c", False, {"k": 1})
     msg(db, chat["id"], "user", "x")
     assert q.delete_thread(db, thread_id=chat["id"]) == 1

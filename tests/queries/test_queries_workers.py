@@ -21,7 +21,7 @@ def owner(db):
                       avatar_url=None, role=None)
     a = q.create_agent(db, owner_id=u["id"], name="sup", system_instructions="s", task_instructions="t",
                        model="m", schedule=None, config=None, allowed_tools=None)
-    th = q.create_thread(db, agent_id=a["id"], title="t", thread_type=None, agent_state=None, memory_strategy=None)
+    th = q.create_thread(db, agent_id=a["id"], title="t", active=None, thread_type=None, agent_state=None, memory_strategy=None)
     r = q.create_run(db, agent_id=a["id"], thread_id=th["id"], status="running", trigger=None, model=None,
                      reasoning_effort=None, correlation_id=None, assistant_message_id=None)
     return {"user": u["id"], "run": r["id"]}

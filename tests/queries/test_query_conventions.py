@@ -7,7 +7,7 @@ import re
 import pytest
 
 from zerg_sql.config import SQL_DIR
-from zerg_sql.queries import definitions, parse_definitions, queries
+from zerg_sql.queries import SERVES_LINE, definitions, header_comments, parse_definitions, queries
 
 FILES = sorted((SQL_DIR / "queries").glob("*.sql"))
 # verb_noun: the verb says what the query does to the data.
@@ -42,9 +42,16 @@ def problems_in(path):
         if d.suffix == "<!":
             problems.append(f"{where}: no <! queries (use ^ with RETURNING)")
         lines = d.text.splitlines()
-        if not (len(lines) > 2 and lines[1].startswith("-- ") and not lines[2].lstrip().startswith("--")):
-            problems.append(f"{where}: exactly one '-- doc' line must follow the name line")
-        body = "\n".join(lines[2:])
+        header = header_comments(lines)
+        docs = [line for line in header if not SERVES_LINE.match(line)]
+        if not (len(docs) == 1 and docs[0].startswith("-- ") and len(lines) > len(header) + 1
+                and not lines[len(header) + 1].lstrip().startswith("--")):
+            problems.append(f"{where}: exactly one '-- doc' line must follow the name line "
+                            "(besides '-- serves:' lines)")
+        for line in header:
+            if SERVES_LINE.match(line) and not re.fullmatch(r"--\s*serves:\s*[A-Z]\d{2}(,\s*[A-Z]\d{2})*\s*", line):
+                problems.append(f"{where}: write '-- serves: U01, A02' (IDs of docs/reference/service-accesses.md)")
+        body = "\n".join(lines[len(header) + 1:])
         for m in re.finditer(r"\$(\w*)\$(.*?)\$\1\$", body, re.S):
             if re.search(r"(?<!:):[A-Za-z_]\w*", m.group(2)):
                 problems.append(f"{where}: :word inside a $$ body (aiosql would take it for a parameter)")
@@ -62,7 +69,7 @@ def test_each_query_follows_the_conventions(path):
 # The service query files (the dashboards' and the queue's follow their own docs): every
 # parameter carries its ::type, which the runtime type check of zerg_sql.queries reads.
 SERVICE_FILES = ["agents", "barriers", "connectors", "knowledge", "llm_audit", "memory", "run_events", "runners",
-                 "runs", "sync", "tasks", "threads", "users", "waitlist", "worker_jobs", "workflows"]
+                 "runs", "sync", "tasks", "threads", "usage", "users", "waitlist", "worker_jobs", "workflows"]
 
 
 @pytest.mark.parametrize("stem", SERVICE_FILES)
@@ -76,7 +83,9 @@ def test_service_query_parameters_are_all_cast(stem):
 def test_checks_catch_bad_files(tmp_path):
     bad = tmp_path / "bad.sql"
     bad.write_text("-- name: frobnicate_run(run_id)<!\nSELECT 1 WHERE 'x' LIKE '%' AND :run_id::bigint > 0;\n\n"
-                   "-- name: get_thing()\n-- doc\n-- second doc line\nDO $$ BEGIN PERFORM :oops; END $$;\n")
+                   "-- name: get_thing()\n-- doc\n-- second doc line\nDO $$ BEGIN PERFORM :oops; END $$;\n\n"
+                   "-- name: get_other()\n-- serves: U01\n-- doc\n-- serves: U02, A10\nSELECT 1;\n\n"
+                   "-- name: get_third()\n-- doc\n-- serves: u1\nSELECT 1;\n")
     found = "\n".join(problems_in(bad))
     assert "frobnicate_run: name is not verb_noun" in found
     assert "frobnicate_run: no <! queries" in found
@@ -84,3 +93,6 @@ def test_checks_catch_bad_files(tmp_path):
     assert "get_thing: exactly one '-- doc' line" in found
     assert "get_thing: :word inside a $$ body" in found
     assert "literal %" in found
+    assert "get_other" not in found                      # serves lines around the one doc line
+    assert "get_third: write '-- serves: U01, A02'" in found
+    assert [d.serves for d in parse_definitions(bad)][2:] == [("U01", "U02", "A10"), ("u1",)]

@@ -94,7 +94,7 @@ def test_a_failed_statement_in_a_transaction_block_rolls_everything_back(db, uid
         with db.transaction():
             a = q.create_agent(db, owner_id=uid, name="a", system_instructions="s", task_instructions="t",
                                model="m", schedule=None, config=None, allowed_tools=None)
-            th = q.create_thread(db, agent_id=a["id"], title="t", thread_type=None, agent_state=None,
+            th = q.create_thread(db, agent_id=a["id"], title="t", active=None, thread_type=None, agent_state=None,
                                  memory_strategy=None)
             q.insert_thread_messages(db, [{"thread_id": th["id"], "role": "user", "content": "ok", "internal": None},
                                           {"thread_id": th["id"], "role": None, "content": "x", "internal": None}])

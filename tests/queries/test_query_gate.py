@@ -20,7 +20,7 @@ from zerg_sql.queries import QueryError, definitions, queries
 from zerg_sql.devtools.stubs import describe, describe_all
 
 TESTS = Path(__file__).parents[1]
-NOT_EFFECT_TESTS = {"test_query_gate.py", "test_query_conventions.py", "test_stubs.py"}
+NOT_EFFECT_TESTS = {"test_query_gate.py", "test_query_conventions.py", "test_stubs.py", "test_access_coverage.py"}
 
 
 @pytest.fixture

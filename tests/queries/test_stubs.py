@@ -81,7 +81,7 @@ def test_the_example_runs(db):
                             avatar_url=None, role=None)
     a = queries.create_agent(db, owner_id=u["id"], name="s", system_instructions="s", task_instructions="t",
                              model="m", schedule=None, config=None, allowed_tools=None)
-    th = queries.create_thread(db, agent_id=a["id"], title="t", thread_type=None, agent_state=None,
+    th = queries.create_thread(db, agent_id=a["id"], title="t", active=None, thread_type=None, agent_state=None,
                                memory_strategy=None)
     r = queries.create_run(db, agent_id=a["id"], thread_id=th["id"], status="running", trigger=None, model=None,
                            reasoning_effort=None, correlation_id=None, assistant_message_id=None)

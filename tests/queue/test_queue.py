@@ -333,9 +333,9 @@ def test_count_queue_jobs_by_status(conn):
 
 def test_insert_job_run(conn):
     t0 = dt.datetime(2026, 1, 1, tzinfo=UTC)
-    args = dict(job_id="backup", started_at=t0, ended_at=t0 + dt.timedelta(seconds=2),
-                status="failure", error_message="x" * 9000, error_type="RuntimeError",
-                metadata=Jsonb({"k": 1}))
+    args = dict(job_id="backup", started_at=t0, ended_at=t0 + dt.timedelta(seconds=2), duration_ms=None,
+                status="failure", exit_code=None, error_message="x" * 9000, error_type="RuntimeError",
+                summary=None, stdout_tail=None, tags=None, project=None, metadata=Jsonb({"k": 1}))
     assert queries.insert_job_run(conn, **args) == 1
     assert queries.insert_job_run(conn, **args) == 0  # same (job_key, started_at)
     r = conn.execute("SELECT * FROM ops.runs").fetchone()

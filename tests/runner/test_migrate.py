@@ -474,14 +474,14 @@ def test_migrate_refuses_a_schema_built_by_something_else_and_points_to_adopt(em
 
 
 def test_an_interrupted_concurrent_index_build_is_repaired_by_migrating_again(test_env, fresh_db_url):
-    # 0015 builds its indexes CONCURRENTLY, outside a transaction: a build that fails half way
+    # 0014_dashboard_indexes builds its indexes CONCURRENTLY, outside a transaction: a build that fails half way
     # leaves an INVALID index of the same name, which IF NOT EXISTS alone would keep. Here a
     # failed UNIQUE build stands in for an interrupted one; migrating again must drop it and
     # build the real index.
     from zerg_sql.migrate import Runner
 
     with Runner(test_env, out=lambda _: None) as runner:
-        assert "0015_dashboard_indexes" in runner.rollback(to="0014_error_signatures")
+        assert "0014_dashboard_indexes" in runner.rollback(to="0013_dashboard_role")
     with psycopg.connect(fresh_db_url, autocommit=True) as c:
         c.execute("SET search_path = zerg")
         user = c.execute("INSERT INTO users (email) VALUES ('ix@example.com') RETURNING id").fetchone()[0]
@@ -498,7 +498,7 @@ def test_an_interrupted_concurrent_index_build_is_repaired_by_migrating_again(te
         valid = "SELECT indisvalid, indisunique FROM pg_index WHERE indexrelid = 'agent_runs_failed_created_at_idx'::regclass"
         assert c.execute(valid).fetchone() == (False, True)
         with Runner(test_env, out=lambda _: None) as runner:
-            assert "0015_dashboard_indexes" in runner.migrate()
+            assert "0014_dashboard_indexes" in runner.migrate()
         assert c.execute(valid).fetchone() == (True, False)
         assert "INCLUDE (error_signature)" in c.execute(
             "SELECT pg_get_indexdef('agent_runs_failed_created_at_idx'::regclass)").fetchone()[0]

@@ -475,11 +475,15 @@ def exercise_queue(conn) -> None:
     assert [g["id"] for g in got] == [again]
     assert list(call("release_jobs", owner="w2", ids=[again], attempts=[1])) == [{"id": again}]
     assert call("cancel_job", id=again, reason="stop")["status"] == "dead"
+    k = call("enqueue_job", id=None, job_id="k", scheduled_for=None, max_attempts=3, dedupe_key=None, payload=None)
+    assert [g["id"] for g in call("claim_job_by_id", id=k, owner="w2", lease_seconds=30)] == [k]
+    assert call("fail_job_dead", id=k, owner="w2", attempt=1, error="disabled")["status"] == "dead"
     assert call("get_last_scheduled_for", job_id="sec-job") is not None
-    assert len(list(call("list_recent_queue_entries", limit=10))) == 5
+    assert len(list(call("list_recent_queue_entries", limit=10))) == 6
     assert {r["status"]: r["n"] for r in call("count_queue_jobs_by_status")}["success"] == 3
-    assert call("insert_job_run", job_id="manual", started_at=now, ended_at=now, status="failure",
-                error_message="x", error_type="y", metadata=Jsonb({})) == 1
+    assert call("insert_job_run", job_id="manual", started_at=now, ended_at=now, duration_ms=None, status="failure",
+                exit_code=None, error_message="x", error_type="y", summary=None, stdout_tail=None, tags=None,
+                project=None, metadata=Jsonb({})) == 1
     # A lease that expired on the last attempt is reaped (needs UPDATE + INSERT on ops.runs).
     # Commits in between: now() is the transaction's start.
     z = call("enqueue_job", id=None, job_id="z", scheduled_for=None, max_attempts=1, dedupe_key=None, payload=None)
@@ -510,13 +514,14 @@ def seed_secrets(conn) -> uuid.UUID:
     q.upsert_agent_credential(conn, agent_id=a["id"], connector_type="github", encrypted_value=f"{SECRET}-agentcred",
                               display_name="gh", connector_metadata=None)
     q.upsert_account_credential(conn, owner_id=u["id"], organization_id=None, connector_type="slack",
-                                encrypted_value=f"{SECRET}-accountcred", display_name="sl", connector_metadata=None)
+                                encrypted_value=f"{SECRET}-accountcred", display_name="sl", connector_metadata=None,
+                                test_status=None)
     runner = q.create_runner(conn, owner_id=u["id"], name="laptop", auth_secret_hash=f"{SECRET}-runnerhash",
                              labels=None, capabilities=None, runner_metadata=None)
     q.record_runner_heartbeat(conn, runner_id=runner["id"], status="online", runner_metadata=None)
     q.create_enroll_token(conn, owner_id=u["id"], token_hash=f"{SECRET}-enroll",
                           expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
-    t = q.create_thread(conn, agent_id=a["id"], title="t", thread_type="manual", agent_state=None, memory_strategy=None)
+    t = q.create_thread(conn, agent_id=a["id"], title="t", active=None, thread_type="manual", agent_state=None, memory_strategy=None)
     run = q.create_run(conn, agent_id=a["id"], thread_id=t["id"], status="queued", trigger="manual", model="gpt-x",
                        reasoning_effort=None, correlation_id=None, assistant_message_id=None)
     q.start_run(conn, run_id=run["id"])
@@ -684,7 +689,7 @@ def test_future_objects_functions_yes_tables_no_and_the_rollback_takes_everythin
     kinds = {k for k, _ in granted}
     assert kinds == {"rel", "col", "fn", "schema", "default"}, granted
     with Runner(tenancy.env(db), out=lambda _: None) as runner:
-        later = runner.rollback(to="0012_dashboards")
+        later = runner.rollback(to="0012_error_signatures")
     assert later[-1] == "0013_dashboard_role"
     assert grants_of_dash() == []
     with Runner(tenancy.env(db), out=lambda _: None) as runner:
@@ -698,7 +703,7 @@ def test_a_missing_or_unset_dashboard_role_is_skipped_and_one_created_later_is_g
     with Runner(tenancy.env(db, dashboard_role=late), out=lambda _: None) as runner:
         runner.migrate()  # the role does not exist yet: a NOTICE, nothing granted
     with Runner(tenancy.env(db, dashboard_role=""), out=lambda _: None) as runner:
-        runner.rollback(to="0012_dashboards")
+        runner.rollback(to="0012_error_signatures")
         runner.migrate()
     with pg.admin() as c:
         c.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(late)))
@@ -874,7 +879,7 @@ def cli_batch(pg, tenancy, dash_db, tmp_path_factory):
                         " WHERE u.email = %s", (f"owner-{TAG}@example.com",)).fetchone()
     for q, ps, fmt in (("get_user_by_email", [f"email=owner-{TAG}@example.com"], ()),
                        ("get_agent_credential", [f"agent_id={ids['agent_id']}", "connector_type=github"], ("--json",)),
-                       ("list_connectors_by_owner", [f"owner_id={ids['user_id']}"], ()),
+                       ("list_connectors", [f"owner_id={ids['user_id']}"], ()),
                        ("get_runner_by_name", [f"owner_id={ids['user_id']}", "name=laptop"], ("--json",))):
         calls.append(Call(("query", "run", q, *[x for p in ps for x in ("-p", p)], *fmt)))
     for path in leaf_commands():

@@ -40,10 +40,13 @@ class _Commands(click.Group):
 @click.option("--database-url", metavar="URL", help="Connection URL, overriding the environment's variables.")
 @click.option("--migrations-dir", "migrations_dirs", multiple=True, hidden=True,
               type=click.Path(file_okay=False, path_type=Path), help="Other migration folders (tests).")
+@click.option("--functions-dir", hidden=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Another function-file folder (tests).")
 @click.pass_context
-def main(ctx: click.Context, env_name: str | None, database_url: str | None, migrations_dirs: tuple[Path, ...]) -> None:
+def main(ctx: click.Context, env_name: str | None, database_url: str | None, migrations_dirs: tuple[Path, ...],
+         functions_dir: Path | None) -> None:
     """Plain-SQL database layer of Zerg: migrations, queries, dashboards."""
-    ctx.obj = Context(env_name, database_url, list(migrations_dirs) or None)
+    ctx.obj = Context(env_name, database_url, list(migrations_dirs) or None, functions_dir)
 
 
 def run() -> None:
@@ -78,7 +81,8 @@ def run() -> None:
 def _runner(ctx: Context, command: str, lock_wait: float | None = None, **kwargs) -> Runner:
     from ..migrate import Runner
 
-    return Runner(ctx.env, out=progress, command=command, lock_wait=lock_wait, dirs=ctx.migrations_dirs, **kwargs)
+    return Runner(ctx.env, out=progress, command=command, lock_wait=lock_wait, dirs=ctx.migrations_dirs,
+                  functions_dir=ctx.functions_dir, **kwargs)
 
 
 LOCK_WAIT = click.option("--lock-wait", type=Seconds(0, 86_400), default=None, metavar="SECONDS",
@@ -104,13 +108,11 @@ def migrate(ctx: Context, dry_run: bool, yes: bool, wait_seconds: float, lock_wa
     if wait_seconds:
         wait_for_server(require_url(env), wait_seconds)
     with _runner(ctx, "migrate", lock_wait, allow_out_of_order=allow_out_of_order) as runner:
-        if not dry_run and env.protected:
-            plan = runner.plan("apply")
-            if plan:
-                confirm(env, yes, "migrate", [f"will apply {mid}" for mid in plan])
+        if not dry_run and env.protected:  # (function files that changed are applied after them)
+            confirm(env, yes, "migrate", [f"will apply {mid}" for mid in runner.plan("apply")])
         applied = runner.migrate(dry_run=dry_run)
-    if not dry_run and applied:
-        progress(f"applied {len(applied)} migration(s) to {env.target}")
+    if not dry_run and (applied or runner.functions_applied):
+        progress(f"applied {len(applied)} migration(s) and {len(runner.functions_applied)} function file(s) to {env.target}")
 
 
 @main.command()
@@ -164,6 +166,11 @@ def status(ctx: Context, as_json: bool) -> None:
             echo(f"  applied  {row['migration_id']:<40} {at}  {row['state']}")
         for mid in st.pending:
             echo(f"  pending  {mid}")
+        for f in st.functions:
+            at = f["applied_at"].strftime("%Y-%m-%d %H:%M:%S") if f.get("applied_at") else "-"
+            state = {"ok": "applied ", "new": "pending ", "changed": "pending-changed",
+                     "with": "pending-with-dependency", "removed": "pending-removed"}[f["state"]]
+            echo(f"  {state:<8} {f['file']:<40} {at}")
         for p in st.problems:
             echo(f"problem: {p}")
         for d in st.drift or []:
@@ -213,7 +220,8 @@ def verify(ctx: Context, accept_id: str | None, accept_drift: bool, reason: str,
         raise ZergError("verify failed: " + "; ".join(failed))
     checked = (f"the schema is as zerg-sql left it ({st.drift_note})" if st.drift is not None
                else f"drift not checked: {st.drift_note}")
-    echo(f"ok: {len(st.applied)} applied migration(s) match their files; {len(st.pending)} pending; {checked}")
+    fns = f"; function files: {len(st.functions) - len(st.pending_functions)} applied, {len(st.pending_functions)} pending"
+    echo(f"ok: {len(st.applied)} applied migration(s) match their files; {len(st.pending)} pending{fns}; {checked}")
 
 
 @main.command()

@@ -13,10 +13,12 @@ from .output import progress
 
 
 class Context:
-    def __init__(self, env_name: str | None, database_url: str | None, migrations_dirs: list[Path] | None = None):
+    def __init__(self, env_name: str | None, database_url: str | None, migrations_dirs: list[Path] | None = None,
+                 functions_dir: Path | None = None):
         self.env_name = env_name
         self.database_url = database_url
         self.migrations_dirs = migrations_dirs
+        self.functions_dir = functions_dir
         self._env: Environment | None = None
 
     @property

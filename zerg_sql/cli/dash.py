@@ -1,5 +1,5 @@
 """`zerg-sql dash ...`: the /traces and /reliability dashboards (and queue health) in a
-terminal. The numbers come from the SQL functions of migration 0012 through the named
+terminal. The numbers come from the SQL functions of sql/functions/ through the named
 queries (zerg_sql.dashboards); this module parses options, refreshes and renders.
 """
 

@@ -39,7 +39,8 @@ def run_doctor(env: Environment) -> dict:
             check("search_path", True, f"services use {','.join(env.search_path)}; migrations use {env.schema} alone")
             st = runner.status()
             check("migrations", not st.problems,
-                  f"{len(st.applied)} applied, {len(st.pending)} pending"
+                  f"{len(st.applied)} applied, {len(st.pending)} pending; function files: "
+                  f"{len(st.functions) - len(st.pending_functions)} applied, {len(st.pending_functions)} pending"
                   + (f"; problems: {'; '.join(st.problems)}" if st.problems else ""))
             if st.schema_exists:
                 check("schema drift", not st.drift,

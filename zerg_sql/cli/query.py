@@ -1,4 +1,4 @@
-"""zerg-sql query list | show NAME | run NAME -p key=value ... [--json]
+"""zerg-sql query list [--serves ID] | show NAME | run NAME -p key=value ... [--json]
 
 `run` types each value by the parameter type PostgreSQL infers for the query (the same
 describe() as the stubs): '42' is an int for a bigint parameter and a string for a text
@@ -53,19 +53,28 @@ def query() -> None:
 
 @query.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def list_(as_json: bool) -> None:
-    """Every query: name, what it returns, file and one-line doc."""
+@click.option("--serves", "access_id", metavar="ID",
+              help="Only the queries that serve this access of docs/reference/service-accesses.md (e.g. U02).")
+def list_(as_json: bool, access_id: str | None) -> None:
+    """Every query: name, what it returns, file, the accesses it serves and one-line doc."""
     defs = definitions()
+    if access_id is not None:
+        defs = {n: d for n, d in defs.items() if access_id.strip().upper() in d.serves}
+        if not defs:
+            raise ZergError(f"no query serves {access_id} (the IDs are those of docs/reference/service-accesses.md)")
     fns = {n: _query(n) for n in defs}
     data = [{"name": n, "returns": _KIND.get(fns[n].operation, "?"), "reads_only": is_read_only(fns[n]),
-             "file": d.path.name, "params": list(d.params or ()), "doc": d.doc} for n, d in sorted(defs.items())]
+             "file": d.path.name, "params": list(d.params or ()), "serves": list(d.serves), "doc": d.doc}
+            for n, d in sorted(defs.items())]
     if as_json:
         echo_json(data)
         return
     width = max(len(d["name"]) for d in data)
+    serves = max(len(", ".join(d["serves"])) for d in data)
     for d in data:
         mode = "read " if d["reads_only"] else "write"
-        echo(f"{d['name']:<{width}}  {d['returns']:<8} {mode}  {d['file']:<16} {d['doc']}")
+        echo(f"{d['name']:<{width}}  {d['returns']:<8} {mode}  {d['file']:<16} {', '.join(d['serves']):<{serves}}  "
+             f"{d['doc']}".rstrip())
 
 
 @query.command()

@@ -37,7 +37,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS agent_runs_failed_created_at_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS worker_jobs_failed_created_at_idx
     ON worker_jobs (created_at) INCLUDE (error_signature) WHERE status = 'failed';
 
--- ... and the failures without a stored signature (older than 0014, or no message), whose
+-- ... and the failures without a stored signature (older than 0012_error_signatures, or no message), whose
 -- signature the dashboard computes: few rows, found without visiting every failure.
 CREATE INDEX CONCURRENTLY IF NOT EXISTS agent_runs_failed_unsigned_idx
     ON agent_runs (created_at) WHERE status = 'failed' AND error_signature IS NULL;
