@@ -6,10 +6,11 @@ PIP_INSTALL := .venv/bin/pip install -q
 
 .PHONY: install dev dev-down migrate rollback status verify doctor test test-pg15 lint schema psql bench clean
 
+# Recipes are silent (@) and pip talks on stderr: `make status ARGS=--json` prints JSON alone.
 .venv/.installed: pyproject.toml
-	test -d .venv || python3 -m venv .venv
-	$(PIP_INSTALL) -e '.[dev,test]'
-	touch $@
+	@test -d .venv || python3 -m venv .venv >&2
+	@$(PIP_INSTALL) -e '.[dev,test]' >&2
+	@touch $@
 
 install: .venv/.installed
 
@@ -26,13 +27,13 @@ rollback: install  ## make rollback [ARGS='--steps 2']
 	$(ZERG_SQL) rollback $(ARGS)
 
 status: install
-	$(ZERG_SQL) status $(ARGS)
+	@$(ZERG_SQL) status $(ARGS)
 
 verify: install
-	$(ZERG_SQL) verify
+	@$(ZERG_SQL) verify $(ARGS)
 
 doctor: install
-	$(ZERG_SQL) doctor
+	@$(ZERG_SQL) doctor $(ARGS)
 
 # Two workers, each with its own embedded server (2 cores: ~2.3 min instead of ~3.5).
 test: install  ## the whole suite against a real PostgreSQL started by the harness
@@ -50,7 +51,7 @@ schema: install  ## regenerate sql/schema.sql and docs/schema.md
 	.venv/bin/zerg-sql schema docs
 
 psql: install  ## psql on the environment's database, search_path set
-	@$(PY) -m zerg_sql --env $(ENV) psql
+	@$(PY) -m zerg_sql --env $(ENV) psql $(ARGS)
 
 bench: install
 	$(PY) -m bench $(ARGS)

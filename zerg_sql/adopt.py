@@ -316,12 +316,14 @@ def _convert_and_record(runner: Runner, info: Callable[[str], None], fold: bool,
     ledger with checksums, the log)."""
     env, conn = runner.env, runner.conn
     by_id = {m.id: m for m in runner.migrations()}
-    runner.ensure_schema()  # our ledger tables (empty until the commit below)
     backend = runner.backend()
-    backend.ensure_internal_schema_updated()  # yoyo's tables, committed on their own
     started = time.monotonic()
     allowed = [env.schema, "pg_catalog", "information_schema", "pg_toast"]
     with backend.transaction():
+        # Our ledger tables and yoyo's commit with the conversion or not at all: a killed
+        # adopt leaves the schema fully legacy, bookkeeping included.
+        runner.ensure_schema()
+        backend.ensure_internal_schema_updated()
         before = {tuple(r.values()) for r in internal.list_objects_outside(conn, allowed_schemas=allowed)}
         try:
             fixes = _find_fixes(conn, fold)

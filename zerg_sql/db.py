@@ -10,9 +10,66 @@ import psycopg
 import psycopg_pool
 from psycopg.rows import DictRow, dict_row
 
-from .config import Environment, ZergError, require_url
+from .config import CannotConnect, Environment, ZergError, protected_urls, require_url, same_database
 from .queries import internal
 from .urls import scrub, url_info
+
+# Connection failures that waiting does not cure: retrying a wrong password for the whole
+# --wait only fills the server's log (and may lock the account).
+_PERMANENT = re.compile(r"password authentication failed|authentication failed|no password supplied|"
+                        r"role \S+ does not exist|database \S+ does not exist|no pg_hba\.conf entry|"
+                        r"permission denied for database|is not permitted to log in", re.I)
+
+
+def is_permanent(error: psycopg.Error) -> bool:
+    return bool(_PERMANENT.search(str(error)))
+
+
+def connect_error(url: str, error: psycopg.Error) -> CannotConnect:
+    """One line for a failed connection, with what to do about it."""
+    text = scrub(str(error)).strip().replace("connection failed: ", "")
+    text = re.sub(r"\s+", " ", text)
+    if re.search(r"password authentication failed|no password supplied", text, re.I):
+        hint = "check the password in the URL (or ~/.pgpass); not retried"
+    elif re.search(r"role \S+ does not exist|database \S+ does not exist|no pg_hba", text, re.I):
+        hint = "check the user and database in the URL, and that the server allows this client; not retried"
+    elif is_permanent(error):
+        hint = "ask the DBA for access; not retried"
+    else:
+        hint = "is the server up and reachable? (`--wait SECONDS` waits for it to start)"
+    return CannotConnect(f"cannot connect to {scrub(url)}: {text}; {hint}")
+
+
+def refuse_protected(env: Environment, conn: psycopg.Connection | None = None) -> None:
+    """A non-protected environment (dev, test) never reaches a protected one's database.
+
+    Before connecting: the URL against the URLs the protected environments' own variables
+    give. After: the marker a protected environment's run leaves in the schema
+    (`_zerg_sql_protected`, the server's system identifier and the database's name), which
+    holds whatever the variables say, e.g. a DATABASE_URL that dev and prod both read.
+    """
+    if env.protected or not env.url:
+        return
+    how = (f"to work on it on purpose, use --env {{other}} (it shows the target and asks for "
+           f"confirmation); nothing changed")
+    for other, url in protected_urls(env):
+        if same_database(env.url, url):
+            raise ZergError(f"refusing: environment {env.name}'s URL {scrub(env.url)} reaches the database of "
+                            f"protected environment {other} (its URL variable names the same host, port and "
+                            f"database); " + how.format(other=other))
+    if conn is not None and internal.protection_marker_exists(conn, schema=env.schema):
+        try:
+            marker = internal.get_protection_marker(conn)
+        except psycopg.errors.InsufficientPrivilege:
+            raise ZergError(f"refusing: cannot read {env.schema}._zerg_sql_protected (whether this database is a "
+                            f"protected environment's) as role {conn.info.user}: connect as the role that "
+                            f"migrates schema {env.schema}") from None
+        if marker and marker["here"]:
+            raise ZergError(
+                f"refusing: database {marker['database']} ({env.target}) belongs to protected environment "
+                f"{marker['environment']} (marked by its run of {marker['recorded_at']:%Y-%m-%d %H:%M %Z}, "
+                f"{marker['recorded_by']}); environment {env.name} must not change it. "
+                + how.format(other=marker["environment"]))
 
 
 def _options(url: str, search_path: tuple[str, ...] | None, settings: Mapping[str, str] | None = None) -> str:
@@ -70,10 +127,21 @@ def connect(target: Environment | str, *, autocommit: bool = False, search_path:
     """
     url, kwargs = connection_kwargs(target, search_path=search_path, application_name=application_name,
                                     connect_timeout=connect_timeout, settings=settings)
+    if isinstance(target, Environment):
+        refuse_protected(target)
     try:
-        return psycopg.Connection.connect(url, autocommit=autocommit, **kwargs)
+        conn = psycopg.Connection.connect(url, autocommit=autocommit, **kwargs)
     except psycopg.Error as e:
-        raise ZergError(f"cannot connect to {scrub(url)}: {scrub(str(e)).strip()}") from None
+        raise connect_error(url, e) from None
+    if isinstance(target, Environment) and not target.protected:
+        try:
+            refuse_protected(target, conn)
+        except ZergError:
+            conn.close()
+            raise
+        if not autocommit:
+            conn.rollback()  # the check's transaction: the caller starts with a clean session
+    return conn
 
 
 async def connect_async(target: Environment | str, *, autocommit: bool = False,
@@ -86,7 +154,7 @@ async def connect_async(target: Environment | str, *, autocommit: bool = False,
     try:
         return await psycopg.AsyncConnection.connect(url, autocommit=autocommit, **kwargs)
     except psycopg.Error as e:
-        raise ZergError(f"cannot connect to {scrub(url)}: {scrub(str(e)).strip()}") from None
+        raise connect_error(url, e) from None
 
 
 def _pool_args(target: Environment | str, search_path: tuple[str, ...] | None, application_name: str,
@@ -128,7 +196,8 @@ def async_pool(target: Environment | str, *, min_size: int = 1, max_size: int = 
 
 
 def wait_for_server(url: str, timeout: float) -> None:
-    """Retry until the server accepts connections (containers start before their database)."""
+    """Retry until the server accepts connections (containers start before their database);
+    an authentication or unknown role/database failure is reported at once, not retried."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -136,7 +205,9 @@ def wait_for_server(url: str, timeout: float) -> None:
                 internal.wait_probe(conn)
             return
         except psycopg.OperationalError as e:
+            if is_permanent(e):
+                raise connect_error(url, e) from None
             if time.monotonic() >= deadline:
-                raise ZergError(f"database at {scrub(url)} did not accept connections within {timeout:g}s: "
-                                f"{scrub(str(e)).strip()}") from None
+                error = connect_error(url, e)
+                raise CannotConnect(f"the server did not accept connections within {timeout:g}s: {error}") from None
             time.sleep(0.5)

@@ -13,6 +13,9 @@ names (edits go unnoticed), and commits a migration and its bookkeeping separate
 - each transactional migration, yoyo's records and our ledger commit in one transaction;
 - each run records the schema's catalog as it leaves it, so `verify` finds what was changed
   by hand since (catalog_drift.py);
+- a blocked migration retries with a short lock_timeout per attempt and growing pauses, so
+  the application never queues behind it for long; every expected failure becomes one
+  ZergError naming the migration, the file and line, and what was (not) applied.
 - function files (sql/functions/, repeatable, as Flyway's R__ files) are applied after the
   versioned migrations whenever their checksum changed (`FunctionFile`, `_apply_functions`).
 """
@@ -34,12 +37,13 @@ from typing import Any, Callable, Iterator
 import psycopg
 from sqlparse import lexer
 from sqlparse import tokens as T
-from yoyo import read_migrations  # type: ignore[import-untyped]  # yoyo ships no types
+from yoyo import internalmigrations, read_migrations  # type: ignore[import-untyped]  # yoyo ships no types
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend  # type: ignore[import-untyped]
 from yoyo.migrations import Migration, MigrationList, topological_sort  # type: ignore[import-untyped]
 
 from . import catalog_drift
-from .config import SQL_DIR, Environment, ZergError, require_url
+from .config import SQL_DIR, Environment, LockBusy, ZergError, require_url
+from .db import connect_error, refuse_protected
 from .queries import internal
 from .urls import scrub
 
@@ -55,6 +59,12 @@ def migration_dirs(env: Environment) -> list[Path]:
 
 def owned_schemas(env: Environment) -> list[str]:
     return [env.schema, "ops"] if env.may_create_ops else [env.schema]
+
+
+# Pauses between attempts of a blocked migration double from the first to the longest
+# (GitLab's lock-retry helper works the same way): a brief blocker costs a short pause, a
+# long one is not hammered.
+FIRST_PAUSE, LONGEST_PAUSE = 0.1, 10.0
 
 
 # ---------------------------------------------------------------- checksums
@@ -145,6 +155,18 @@ class _Backend(PostgresqlPsycopgBackend):  # type: ignore[misc]  # yoyo's class 
     def init_database(self) -> None:  # no yoyo_lock table, no yoyo_tmp_* probe
         pass
 
+    def ensure_internal_schema_updated(self) -> None:
+        if not self._in_transaction:
+            super().ensure_internal_schema_updated()
+            return
+        # Inside the caller's transaction (adopt): yoyo's tables commit with it, or not at all.
+        if internalmigrations.needs_upgrading(self):
+            internalmigrations.upgrade(self)
+        self._internal_schema_updated = True
+
+    def cursor(self) -> "_Cursor":
+        return _Cursor(self._connection, self.runner)
+
     def list_tables(self, **kwargs: Any) -> list[str]:
         # yoyo's version reads self.uri, which we don't have; same query, current schema.
         return [r[0] for r in self.execute(self.list_tables_sql, {"schema": self.runner.env.schema}).fetchall()]
@@ -154,6 +176,31 @@ class _Backend(PostgresqlPsycopgBackend):  # type: ignore[misc]  # yoyo's class 
 
     def rollback_one(self, migration: Migration, force: bool = False) -> None:
         self.runner._run_one(self, migration, "rollback")
+
+
+@contextmanager
+def _quiet(runner: "Runner") -> Iterator[None]:
+    out, runner.out = runner.out, lambda _: None
+    try:
+        yield
+    finally:
+        runner.out = out
+
+
+class _Cursor(psycopg.Cursor):
+    """yoyo's cursor: remembers the statement it runs, to place a failing one in its file."""
+
+    def __init__(self, conn: psycopg.Connection, runner: "Runner"):
+        super().__init__(conn)
+        self.runner = runner
+
+    def execute(self, query, params=None, **kwargs):
+        try:
+            return super().execute(query, params, **kwargs)
+        except psycopg.Error:
+            if not self.runner.failed_statement:  # the first; yoyo's ROLLBACK TO SAVEPOINT follows
+                self.runner.failed_statement = query if isinstance(query, str) else ""
+            raise
 
 
 # ---------------------------------------------------------------- the runner
@@ -201,8 +248,13 @@ class Runner:
 
     def __init__(self, env: Environment, *, dirs: list[Path] | None = None,
                  out: Callable[[str], None] = print, command: str = "migrate",
-                 lock_wait: float | None = None, functions_dir: Path | None = None):
+                 lock_wait: float | None = None, functions_dir: Path | None = None,
+                 allow_out_of_order: bool = False):
         self.env = env
+        self.allow_out_of_order = allow_out_of_order
+        self.failed_statement = ""
+        self.run_done: list[str] = []  # migrations this run has applied (or rolled back) so far
+        self._in_migration = False
         self.dirs = dirs or migration_dirs(env)
         # Other migration folders (tests) come without the schema's function files unless given.
         self.functions_dir = functions_dir if functions_dir is not None or dirs else FUNCTIONS
@@ -222,16 +274,26 @@ class Runner:
     # -- connection ------------------------------------------------------------
     def __enter__(self) -> "Runner":
         url = require_url(self.env)
+        refuse_protected(self.env)
         try:
             # autocommit: yoyo issues BEGIN/COMMIT itself; session settings then persist.
             self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as e:
-            raise ZergError(f"cannot connect to {scrub(url)}: {scrub(str(e)).strip()}") from None
+            raise connect_error(url, e) from None
+        # A migration's NOTICEs (0013: "role zerg_dashboard does not exist, granting nothing")
+        # are for the deployer; the runner's own (IF NOT EXISTS ... skipping) are not.
+        self.conn.add_notice_handler(
+            lambda d: self._in_migration and self.out(f"  notice: {d.message_primary}"))
         internal.configure_migration_session(
             self.conn, schema=self.env.schema, lock_timeout=self.env.lock_timeout,
             statement_timeout=self.env.statement_timeout,
             app_name=f"zerg-sql {self.command} {socket.gethostname()}:{os.getpid()}"[:63],
             may_create_ops=self.env.may_create_ops, dashboard_role=self.env.dashboard_role)
+        try:
+            refuse_protected(self.env, self.conn)
+        except ZergError:
+            self.conn.close()
+            raise
         self.state = internal.get_schema_state(self.conn, schema=self.env.schema)
         if self.state["server_version_num"] >= 140000:
             internal.enable_client_connection_check(self.conn)
@@ -303,6 +365,8 @@ class Runner:
             raise ZergError(f"role {self.state['current_user']} may not create objects in schema "
                             f"{self.env.schema} (owner: {self.state['owner']})")
         internal.create_ledger(self.conn)
+        if self.env.protected:
+            internal.record_protection_marker(self.conn, environment=self.env.name, recorded_by=self.actor)
 
     # -- the lock ---------------------------------------------------------------
     @contextmanager
@@ -313,8 +377,8 @@ class Runner:
             holder = internal.get_migration_lock_holder(self.conn, schema=self.env.schema)
             who = self._describe_holder(holder)
             if time.monotonic() >= deadline:
-                raise ZergError(f"gave up after {self.lock_wait:g}s waiting for the migration lock of schema "
-                                f"{self.env.schema}, held by {who}")
+                raise LockBusy(f"gave up after {self.lock_wait:g}s waiting for the migration lock of schema "
+                                f"{self.env.schema}, held by {who}; nothing changed, rerun when it is done")
             if not told:
                 self.out(f"waiting up to {self.lock_wait:g}s for the migration lock, held by {who}")
                 told = True
@@ -322,8 +386,10 @@ class Runner:
         try:
             yield
         finally:
-            if not self.conn.closed:
-                internal.release_migration_lock(self.conn, schema=self.env.schema)
+            # A dropped connection took the lock with it; its error is the one to report.
+            with suppress(psycopg.OperationalError):
+                if not self.conn.closed:
+                    internal.release_migration_lock(self.conn, schema=self.env.schema)
 
     @staticmethod
     def _describe_holder(h: dict[str, Any] | None) -> str:
@@ -541,28 +607,59 @@ class Runner:
         wanted = set(st.pending)
         return list(topological_sort(m for m in self.migrations() if m.id in wanted))
 
+    def out_of_order(self, st: Status) -> list[str]:
+        """Pending migrations that sort before applied ones of their folder, one line each."""
+        folder = {m.id: Path(m.path).parent for m in self.migrations()}
+        applied = [r["migration_id"] for r in st.applied]
+        lines = []
+        for mid in st.pending:
+            later = sorted(a for a in applied if a > mid and folder.get(a) == folder[mid])
+            if later:
+                lines.append(f"{mid} sorts before the applied {', '.join(later[:3])}"
+                             f"{f' and {len(later) - 3} more' if len(later) > 3 else ''}")
+        return lines
+
+    def _refuse_out_of_order(self, st: Status) -> None:
+        lines = self.out_of_order(st)
+        if lines and not self.allow_out_of_order:
+            raise ZergError(
+                "refusing to migrate: out-of-order migration(s):\n  - " + "\n  - ".join(lines)
+                + "\nrename each so that it sorts after the last applied one (zerg-sql new gives the next "
+                  "number), or apply it anyway with --allow-out-of-order if it does not depend on the "
+                  "migrations it would now follow; nothing changed")
+        for line in lines:
+            self.out(f"warning: applying out of order (--allow-out-of-order): {line}")
+
     def migrate(self, dry_run: bool = False) -> list[str]:
         """Apply every pending migration; returns their ids. Dry run: print the plan only."""
         if dry_run:
             st = self.status()
             if st.problems:
                 raise ZergError("refusing to migrate:\n  - " + "\n  - ".join(st.problems))
+            self._refuse_out_of_order(st)
             if not st.schema_exists:
-                self.out(f"-- would create schema {self.env.schema}")
+                if self.state["can_create_schema"]:
+                    self.out(f"-- would create schema {self.env.schema}")
+                else:
+                    self.out(f"-- would stop here: schema {self.env.schema} does not exist and role "
+                             f"{self.state['current_user']} may not create it (ask a DBA: CREATE SCHEMA "
+                             f"{self.env.schema} AUTHORIZATION {self.state['current_user']})")
             for line in st.drift or []:
                 self.out(f"-- warning: schema drift: {line}")
             pending = self.pending(st)
             self._print_plan(pending)
             self._print_function_plan(st)
+            self.out(self._summary(pending, "apply"))
             return [m.id for m in pending]
         # Lock first (its key is the schema's name, so it works before the schema exists):
         # eight deployers racing to CREATE SCHEMA / the ledger would otherwise collide.
         with self.locked():
+            self._refuse_foreign_schema()  # before ensure_schema, which writes our ledger tables
             self.ensure_schema()
             st = self.status()
-            self._refuse_foreign_schema(st)
             if st.problems:
                 raise ZergError("refusing to migrate:\n  - " + "\n  - ".join(st.problems))
+            self._refuse_out_of_order(st)
             self._repair(st)
             backend = self._backend()
             backend.ensure_internal_schema_updated()
@@ -575,9 +672,9 @@ class Runner:
                 self.out(f"nothing to migrate: schema {self.env.schema} is up to date")
             return [m.id for m in pending]
 
-    def _refuse_foreign_schema(self, st: Status) -> None:
+    def _refuse_foreign_schema(self) -> None:
         """A schema full of tables that none of our migrations made: Zerg's ORM built it."""
-        if st.applied:
+        if internal.ledger_exists(self.conn) and list(internal.list_ledger(self.conn)):
             return
         n = internal.count_foreign_tables(self.conn)
         if n:
@@ -606,8 +703,7 @@ class Runner:
             applied.sort(key=lambda m: Path(m.path).parent.resolve() == OPS_MIGRATIONS.resolve())
             ids = [m.id for m in applied]
             if to is not None:
-                if to not in ids:
-                    raise ZergError(f"--to {to}: not an applied migration (applied: {', '.join(reversed(ids)) or 'none'})")
+                to = self._unique_applied(to, ids)
                 chosen = applied[: ids.index(to)]
             else:
                 chosen = applied[: max(0, steps or 0)]
@@ -617,6 +713,7 @@ class Runner:
                     self.out(f"-- first drop the routines of {f['file']} (the next migrate creates them again): "
                              f"{', '.join(f['routines'])}")
                 self._print_plan(chosen, direction="rollback")
+                self.out(self._summary(chosen, "rollback"))
                 return [m.id for m in chosen]
             with self._recording():
                 # The function files are written against the newest schema, and their
@@ -633,7 +730,40 @@ class Runner:
                     self._run_one(backend, m, "rollback")
             if not chosen:
                 self.out("nothing to roll back")
+            else:
+                left = [i for i in ids if i not in {m.id for m in chosen}]
+                self.out(f"rolled back {len(chosen)} migration(s): {', '.join(m.id for m in chosen)}; "
+                         f"the newest applied is now {left[0] if left else 'none (nothing is applied)'}")
             return [m.id for m in chosen]
+
+    @staticmethod
+    def _unique_applied(to: str, ids: list[str]) -> str:
+        """--to ID, or a prefix of exactly one applied id (`--to 0020`)."""
+        if to in ids:
+            return to
+        matches = [i for i in ids if i.startswith(to)] if to else []
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise ZergError(f"--to {to}: matches {', '.join(sorted(matches))}; give more of the id")
+        raise ZergError(f"--to {to}: not an applied migration (applied: {', '.join(reversed(ids)) or 'none'})")
+
+    def plan(self, direction: str = "apply", steps: int | None = 1, to: str | None = None) -> list[str]:
+        """The ids a migrate or rollback would run now, for a confirmation prompt (no lock, no writes)."""
+        if direction == "apply":
+            return [m.id for m in self.pending(self.status())]
+        with _quiet(self):
+            return self.rollback(steps=steps, to=to, dry_run=True)
+
+    def _summary(self, migrations: list[Migration], direction: str) -> str:
+        verb = "apply" if direction == "apply" else "roll back"
+        if not migrations:
+            return f"-- summary: nothing to {verb}"
+        plain = sum(1 for m in migrations if not m.use_transactions)
+        return (f"-- summary: would {verb} {len(migrations)} migration(s): {', '.join(m.id for m in migrations)}"
+                + (f" ({plain} not transactional)" if plain else "")
+                + f"; each transactional one waits at most lock_timeout={self.env.lock_timeout} per attempt, "
+                  f"retrying for {self.env.lock_retry_for}")
 
     def _print_plan(self, migrations: list[Migration], direction: str = "apply") -> None:
         if not migrations:
@@ -683,7 +813,7 @@ class Runner:
         self.out(f"applying function files {', '.join(f['file'] for f in todo)} ...")
         try:
             with self.conn.transaction():
-                outside = list(internal.list_objects_outside(self.conn, allowed_schemas=allowed))
+                outside = list(internal.list_outside_oids(self.conn, allowed_schemas=allowed))
                 self._drop_routines([r for f in todo for r in f["routines"]])
                 for f in todo:
                     if f["state"] == "removed":
@@ -702,8 +832,7 @@ class Runner:
                     internal.log_operation(self.conn, migration_id=None, operation="apply-functions", actor=self.actor,
                                            detail=f"{f['file']} ({f['state']}): {len(created)} routine(s), {ms} ms, "
                                                   f"environment {self.env.name}")
-                self._check_outside(f"function files {', '.join(f['file'] for f in todo)}", outside,
-                                    list(internal.list_objects_outside(self.conn, allowed_schemas=allowed)))
+                self._check_outside(f"function files {', '.join(f['file'] for f in todo)}", allowed, outside)
         except psycopg.Error as e:
             diag = e.diag.message_primary or str(e)
             detail = f" ({e.diag.message_detail})" if e.diag.message_detail else ""
@@ -718,23 +847,105 @@ class Runner:
     def _run_one(self, backend: _Backend, m: Migration, direction: str) -> None:
         m.load()
         started = time.monotonic()
-        allowed = owned_schemas(self.env) + ["pg_catalog", "information_schema", "pg_toast"]
         self.out(f"{'applying' if direction == 'apply' else 'rolling back'} {m.id} ...")
-        if m.use_transactions:
-            with backend.transaction():
-                before = list(internal.list_objects_outside(self.conn, allowed_schemas=allowed))
+        self._in_migration, self.failed_statement = True, ""
+        try:
+            if m.use_transactions:
+                self._run_transactional(backend, m, direction, started)
+            else:
+                # Statements commit one by one; record right after. A crash in between is found
+                # by status (applied objects, no record): such files must be idempotent (IF NOT
+                # EXISTS), which the lint enforces, so re-running them is the repair. No retry
+                # here: a CONCURRENTLY step that timed out leaves an invalid index to look at.
                 m.process_steps(backend, direction)
-                after = list(internal.list_objects_outside(self.conn, allowed_schemas=allowed))
-                self._check_outside(m.id, before, after)
-                self._record(backend, m, direction, started)
-        else:
-            # Statements commit one by one; record right after. A crash in between is found
-            # by status (applied objects, no record): such files must be idempotent (IF NOT
-            # EXISTS), which the lint enforces, so re-running them is the repair.
-            m.process_steps(backend, direction)
-            with backend.transaction():
-                self._record(backend, m, direction, started)
+                with backend.transaction():
+                    self._record(backend, m, direction, started)
+        except psycopg.Error as e:
+            raise self._failure(m, direction, e) from None
+        finally:
+            self._in_migration = False
+        self.run_done.append(m.id)
         self.out(f"  done in {(time.monotonic() - started) * 1000:.0f} ms")
+
+    def _run_transactional(self, backend: _Backend, m: Migration, direction: str, started: float) -> None:
+        """One transaction per attempt; a lock timeout rolls it back, pauses and tries again
+        until lock_retry_for is spent, so the application waits at most one lock_timeout per
+        statement of each attempt instead of for the whole blocker."""
+        allowed = owned_schemas(self.env) + ["pg_catalog", "information_schema", "pg_toast"]
+        deadline = time.monotonic() + self.env.lock_retry_seconds
+        pause, attempt = FIRST_PAUSE, 1
+        while True:
+            try:
+                with backend.transaction():
+                    before = list(internal.list_outside_oids(self.conn, allowed_schemas=allowed))
+                    m.process_steps(backend, direction)
+                    self._check_outside(m.id, allowed, before)
+                    self._record(backend, m, direction, started)
+                return
+            except psycopg.errors.LockNotAvailable:
+                self.failed_statement = ""
+                if time.monotonic() + pause > deadline:
+                    self.attempts = attempt
+                    raise
+                self.out(f"  {m.id}: a lock it needs is taken (attempt {attempt}, lock_timeout "
+                         f"{self.env.lock_timeout}); rolled back, retrying in {pause:g}s")
+                time.sleep(pause)
+                pause, attempt = min(pause * 2, LONGEST_PAUSE), attempt + 1
+
+    def _failure(self, m: Migration, direction: str, e: psycopg.Error) -> ZergError:
+        """One message for a migration that failed: what, where, what was applied, what to do."""
+        verb = "applied" if direction == "apply" else "rolled back"
+        done = f"; {', '.join(self.run_done)} of this run {'are' if len(self.run_done) > 1 else 'is'} {verb}" \
+            if self.run_done else ""
+        if m.use_transactions:
+            nothing = f"nothing of {m.id} was {verb} (its transaction was rolled back){done}"
+        else:
+            nothing = (f"{m.id} is NOT transactional: its statements before the failing one are committed; "
+                       f"it is idempotent (IF NOT EXISTS), so fixing the cause and rerunning finishes it{done}")
+        what = scrub(getattr(e.diag, "message_primary", None) or str(e)).strip()
+        where = self._where(m, direction, e)
+        if isinstance(e, psycopg.errors.LockNotAvailable):
+            return LockBusy(
+                f"{m.id}: gave up after {getattr(self, 'attempts', 1)} attempt(s) over {self.env.lock_retry_for} "
+                f"(lock_timeout {self.env.lock_timeout} each): {self._blockers()}; {nothing}. Rerun when the "
+                f"blocker is gone (`zerg-sql doctor` lists long transactions and lock holders)")
+        if isinstance(e, psycopg.errors.QueryCanceled):
+            return ZergError(f"{m.id}: {what} ({where}; statement_timeout {self.env.statement_timeout}); {nothing}. "
+                             f"A statement this slow needs a non-transactional, batched migration, or a "
+                             f"longer statement_timeout in environments.toml")
+        if isinstance(e, psycopg.errors.InsufficientPrivilege):
+            return ZergError(f"{m.id}: {what} ({where}) as role {self.state['current_user']}; {nothing}. "
+                             f"Grant the privilege (docs/security.md) or change the migration")
+        if isinstance(e, psycopg.OperationalError) or self.conn.closed or self.conn.broken:
+            return ZergError(f"{m.id}: the connection to the server was lost ({what}); the server rolls back "
+                             f"an unfinished transaction, so {nothing}. Rerun migrate when the server is back "
+                             f"(`zerg-sql status` shows what is applied)")
+        return ZergError(f"{m.id}: {type(e).__name__}: {what} ({where}); {nothing}. Fix the file, then rerun")
+
+    def _where(self, m: Migration, direction: str, e: psycopg.Error) -> str:
+        """file:line of the failing statement (line of the error position when the server gives one)."""
+        path = Path(m.path) if direction == "apply" else Path(str(m.path)[: -len(".sql")] + ".rollback.sql")
+        rel = self._path(m) if direction == "apply" else self._rel(path)
+        stmt = self.failed_statement
+        try:
+            text = path.read_text()
+        except OSError:
+            return rel
+        at = text.find(stmt.strip()) if stmt.strip() else -1
+        if at < 0:
+            return rel
+        position = int(getattr(e.diag, "statement_position", None) or 0)
+        lead = len(stmt) - len(stmt.lstrip())
+        offset = at + max(0, position - 1 - lead)
+        return f"{rel}, line {text.count(chr(10), 0, offset) + 1}"
+
+    def _blockers(self) -> str:
+        """Who holds locks on our schemas now, oldest transaction first (the likely blocker)."""
+        with suppress(psycopg.Error):
+            rows = list(internal.list_lock_holders(self.conn, schemas=owned_schemas(self.env)))
+            if rows:
+                return "blocked, most likely, by " + "; ".join(describe_session(r) for r in rows[:3])
+        return "blocked by a session that has since let go (or that this role may not see)"
 
     def _record(self, backend: _Backend, m: Migration, direction: str, started: float) -> None:
         ms = int((time.monotonic() - started) * 1000)
@@ -759,27 +970,62 @@ class Runner:
         without running it, inside the caller's `backend.transaction()`."""
         self._record(backend, m, "apply", started)
 
-    def _check_outside(self, what: str, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
-        def key(r: dict[str, Any]) -> tuple[Any, ...]:
-            return (r["kind"], r["schema"], r["name"], r["version"])
-
-        b, a = {key(r) for r in before}, {key(r) for r in after}
-        if a != b:
-            changed = sorted({f"{k[0]} {k[1]}.{k[2]}" for k in (a ^ b)})
+    def _check_outside(self, what: str, allowed: list[str], before: list[dict[str, Any]]) -> None:
+        """Refuse what this migration's own transaction did outside our schemas (a neighbour's
+        DDL meanwhile is none of ours: list_objects_changed_here sees only our transaction)."""
+        names = {(r["classid"], r["oid"]): f"{r['kind']} {r['schema']}.{r['name']}" for r in before}
+        rows = internal.list_objects_changed_here(
+            self.conn, allowed_schemas=allowed, before_classids=[r["classid"] for r in before],
+            before_oids=[r["oid"] for r in before])
+        changed = sorted({f"{r['kind']} {r['schema']}.{r['name']}" if r["how"] == "changed"
+                          else f"dropped {next((n for (c, o), n in names.items() if o == r['oid']), r['oid'])}"
+                          for r in rows})
+        if changed:
             raise ZergError(
                 f"{what} would change objects outside the schemas environment {self.env.name} owns "
                 f"({', '.join(owned_schemas(self.env))}): {', '.join(changed[:10])}; rolled back, nothing changed")
 
 
-def new_migration(slug: str, folder: Path = ZERG_MIGRATIONS) -> tuple[Path, Path]:
-    """Create the next-numbered NNNN_slug.sql and NNNN_slug.rollback.sql."""
+def describe_session(r: dict) -> str:
+    """A lock holder or long transaction in one line: pid, application, user, since when, query (scrubbed)."""
+    if r.get("state") is None:  # pg_stat_activity hides another role's activity from us
+        return (f"server pid {r['pid']} ({r.get('application_name') or 'no application name'}, user {r.get('user_name')}, "
+                f"its activity is visible to that role only" + (f", holding {r['locks']}" if r.get("locks") else "") + ")")
+    since = f"in a transaction since {r['xact_start']:%Y-%m-%d %H:%M:%S %Z}" if r.get("xact_start") else "no transaction"
+    query = " ".join(scrub(r.get("query") or "").split())[:160]
+    return (f"server pid {r['pid']} ({r.get('application_name') or 'no application name'}, user {r.get('user_name')}, "
+            f"{r.get('state') or '?'}, {since}"
+            + (f", holding {r['locks']}" if r.get("locks") else "")
+            + (f", last query: {query}" if query else "") + ")")
+
+
+# The first line of every template; lint fails a migration that still has it.
+TEMPLATE_MARK = "what this changes and why (a DBA reads this first)"
+
+
+def new_migration(slug: str, folder: Path = ZERG_MIGRATIONS, transactional: bool = True) -> tuple[Path, Path]:
+    """Create the next-numbered NNNN_slug.sql and NNNN_slug.rollback.sql.
+
+    `new 0021_x` means slug x (a number typed out of habit is dropped, not doubled);
+    transactional=False writes the `-- transactional: false` directive (CONCURRENTLY)."""
+    numbered = re.fullmatch(r"(\d{4})_(.+)", slug)
+    if numbered:
+        slug = numbered.group(2)
     if not re.fullmatch(r"[a-z0-9][a-z0-9_]{0,50}", slug):
         raise ZergError(f"slug {slug!r}: use lower-case letters, digits and underscores")
     numbers = [int(p.name[:4]) for p in folder.glob("[0-9][0-9][0-9][0-9]_*.sql")]
     n = max(numbers, default=0) + 1
+    if numbered and int(numbered.group(1)) != n:
+        raise ZergError(f"{numbered.group(0)}: the next number is {n:04d} (numbers are given, not chosen); "
+                        f"run `zerg-sql new {slug}`")
     up = folder / f"{n:04d}_{slug}.sql"
     down = folder / f"{n:04d}_{slug}.rollback.sql"
-    up.write_text(f"-- {slug.replace('_', ' ')}: what this changes and why (a DBA reads this first).\n"
+    directives = "" if transactional else (
+        "-- transactional: false\n-- squawk-disable-assume-in-transaction\n"
+        "-- Each statement commits on its own: make every one safe to run again (IF NOT EXISTS),\n"
+        "-- since an interrupted run is repaired by running it again.\n")
+    up.write_text(f"{directives}-- {slug.replace('_', ' ')}: {TEMPLATE_MARK}.\n"
                   "-- Unqualified names: the runner sets search_path to the target schema.\n\n")
-    down.write_text(f"-- Undo {up.name} exactly.\n\n")
+    down.write_text(("" if transactional else "-- transactional: false\n-- squawk-disable-assume-in-transaction\n")
+                    + f"-- Undo {up.name} exactly.\n\n")
     return up, down

@@ -10,7 +10,9 @@ It uses only the named queries of sql/queries/job_queue.sql:
   statement (complete_and_claim_jobs), which measured faster there (docs/queue.md);
 * a heartbeat thread on its own connection extends the leases of every job in hand
   every min(lease/2, 60) s (extend_job_leases); a lease it fails to extend is lost, and
-  that job's result is never written (every write is guarded by owner and attempt);
+  that job's result is never written (every write is guarded by owner and attempt). A job
+  the worker is writing the outcome of is not reported lost: the heartbeat's UPDATE may
+  wait on that very transaction's row lock and then find the job finished;
 * a per-job timeout (SIGALRM, so handlers run in the main thread of the process);
 * SIGTERM/SIGINT or stop(): stop claiming, finish the job running, give back the jobs
   claimed but not started (release_jobs) so they can be claimed again at once;
@@ -114,6 +116,7 @@ class _Heartbeat(threading.Thread):
         self.interval = min(lease_seconds / 2, 60.0)
         self.lock = threading.Lock()
         self.held: dict[str, int] = {}  # job id -> attempt (the lease)
+        self.finishing: set[str] = set()  # outcome being written: not extended is not lost
         self.lost: set[str] = set()
         self.done = threading.Event()
 
@@ -122,12 +125,19 @@ class _Heartbeat(threading.Thread):
             for job in jobs:
                 self.held[job["id"]] = job["attempts"]
                 self.lost.discard(job["id"])
+                self.finishing.discard(job["id"])
+
+    def finish(self, ids: list[str]) -> None:
+        """Called before the statement that writes these jobs' outcome (or releases them)."""
+        with self.lock:
+            self.finishing.update(ids)
 
     def drop(self, ids: list[str]) -> None:
         with self.lock:
             for i in ids:
                 self.held.pop(i, None)
                 self.lost.discard(i)
+                self.finishing.discard(i)
 
     def is_lost(self, job_id: str) -> bool:
         # Asked twice per job; a set's membership test is atomic under the GIL, so no lock.
@@ -155,7 +165,7 @@ class _Heartbeat(threading.Thread):
                 continue
             with self.lock:
                 for i, attempt in items:
-                    if i not in kept and self.held.get(i) == attempt:
+                    if i not in kept and self.held.get(i) == attempt and i not in self.finishing:
                         self.lost.add(i)
                         log.warning("lease lost for job %s (attempt %s)", i, attempt)
         if conn is not None:
@@ -327,6 +337,7 @@ class Worker:
                 error = self._call(fn, job["payload"], conn)
                 if error is not None:
                     raise _Rollback(error)
+                self._hb.finish([job["id"]])
                 done = list(queries.complete_jobs(
                     conn, owner=self.owner, ids=[job["id"]], attempts=[job["attempts"]],
                     started=[started], ended=[_now()], history=self.history))
@@ -364,6 +375,7 @@ class Worker:
     def _complete_and_claim(self) -> list[Job]:
         """Complete the finished jobs and claim the next batch in one statement and commit."""
         todo = self._todo()
+        self._hb.finish([j["id"] for j, _, _ in todo])
         rows = cast(list[Job], list(queries.complete_and_claim_jobs(
             self._db(), owner=self.owner, ids=[j["id"] for j, _, _ in todo],
             attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
@@ -394,6 +406,7 @@ class Worker:
 
     def _complete(self, conn: psycopg.Connection[dict[str, Any]], todo: list[Done]) -> set[str]:
         """complete_jobs for these finished jobs; the ids it completed (the others' leases were lost)."""
+        self._hb.finish([j["id"] for j, _, _ in todo])
         return {r["id"] for r in queries.complete_jobs(
             conn, owner=self.owner, ids=[j["id"] for j, _, _ in todo],
             attempts=[j["attempts"] for j, _, _ in todo], started=[s for _, s, _ in todo],
@@ -402,6 +415,7 @@ class Worker:
     def _fail(self, job: Job, error: str, error_type: str,
               started: dt.datetime, ended: dt.datetime) -> None:
         conn = self._db()
+        self._hb.finish([job["id"]])
         with conn.transaction():
             row = queries.fail_job(conn, id=job["id"], owner=self.owner,
                                    attempt=job["attempts"], error=error)
@@ -421,6 +435,7 @@ class Worker:
     def _release(self, jobs: list[Job]) -> None:
         if not jobs:
             return
+        self._hb.finish([j["id"] for j in jobs])
         released = list(queries.release_jobs(self._db(), owner=self.owner,
                                              ids=[j["id"] for j in jobs],
                                              attempts=[j["attempts"] for j in jobs]))

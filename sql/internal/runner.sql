@@ -96,6 +96,17 @@ CREATE TABLE IF NOT EXISTS _zerg_sql_catalog (
     applied text[] NOT NULL,
     objects jsonb NOT NULL
 );
+-- Written by a protected environment's run (prod): this database is that environment's, so
+-- dev and test refuse it whatever their URL variables say (zerg_sql/db.py, refuse_protected).
+-- The server's system identifier and the database name tell a copy elsewhere from the original.
+CREATE TABLE IF NOT EXISTS _zerg_sql_protected (
+    id int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+    environment text NOT NULL,
+    database text NOT NULL,
+    system_identifier text,
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    recorded_by text NOT NULL
+);
 
 -- name: ledger_exists()$
 -- Is our ledger table there (in the current schema)?
@@ -180,6 +191,157 @@ FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname !~ '^pg_(toast_)?temp_'
 ORDER BY 1, 2, 3;
+
+-- name: list_outside_oids(allowed_schemas)
+-- Every schema, relation, function and type outside the schemas we may touch, by catalog
+-- and oid: taken before a migration, so that what it dropped can be named afterwards.
+SELECT 'pg_namespace'::regclass::oid AS classid, n.oid, 'schema' AS kind, n.nspname AS schema, n.nspname AS name
+FROM pg_namespace n
+WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname !~ '^pg_(toast_)?temp_'
+UNION ALL
+SELECT 'pg_class'::regclass::oid, c.oid, 'relation', n.nspname, c.relname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname !~ '^pg_(toast_)?temp_'
+UNION ALL
+SELECT 'pg_proc'::regclass::oid, p.oid, 'function', n.nspname,
+       p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname !~ '^pg_(toast_)?temp_'
+UNION ALL
+SELECT 'pg_type'::regclass::oid, t.oid, 'type', n.nspname, t.typname
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname !~ '^pg_(toast_)?temp_';
+
+-- name: list_objects_changed_here(allowed_schemas, before_classids, before_oids)
+-- What THIS transaction did outside the schemas we may touch, never a neighbour's concurrent
+-- DDL: catalog rows it created or changed carry one of its own transaction ids as xmin (the
+-- transaction's and its savepoints' ids are the transactionid locks it holds); an object it
+-- dropped is gone and locked by it (DROP locks what it deletes until commit). `how` is
+-- 'changed' or 'dropped'; a dropped object's names come from the caller's list taken before.
+WITH mine AS (
+    SELECT array_agg(l.transactionid) AS xids FROM pg_locks l
+    WHERE l.locktype = 'transactionid' AND l.pid = pg_backend_pid()
+), outside AS (
+    SELECT n.oid FROM pg_namespace n
+    WHERE n.nspname <> ALL (:allowed_schemas::text[]) AND n.nspname !~ '^pg_(toast_)?temp_'
+)
+SELECT 'changed' AS how, 'schema' AS kind, n.nspname AS schema, n.nspname AS name, n.oid
+FROM pg_namespace n, mine WHERE n.oid IN (SELECT oid FROM outside) AND n.xmin = ANY (mine.xids)
+UNION ALL
+SELECT 'changed', 'relation', c.relnamespace::regnamespace::text, c.relname, c.oid
+FROM pg_class c, mine WHERE c.relnamespace IN (SELECT oid FROM outside) AND c.xmin = ANY (mine.xids)
+UNION ALL
+SELECT 'changed', 'function', p.pronamespace::regnamespace::text,
+       p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.oid
+FROM pg_proc p, mine WHERE p.pronamespace IN (SELECT oid FROM outside) AND p.xmin = ANY (mine.xids)
+UNION ALL
+SELECT 'changed', 'type', t.typnamespace::regnamespace::text, t.typname, t.oid
+FROM pg_type t, mine WHERE t.typnamespace IN (SELECT oid FROM outside) AND t.xmin = ANY (mine.xids)
+UNION ALL
+SELECT 'changed', 'column, trigger or constraint of', c.relnamespace::regnamespace::text, c.relname, c.oid
+FROM pg_class c, mine
+WHERE c.relnamespace IN (SELECT oid FROM outside)
+  AND (EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.xmin = ANY (mine.xids))
+       OR EXISTS (SELECT FROM pg_trigger tg WHERE tg.tgrelid = c.oid AND tg.xmin = ANY (mine.xids))
+       OR EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = c.oid AND k.xmin = ANY (mine.xids)))
+UNION ALL
+SELECT 'changed', 'default privileges in', coalesce(d.defaclnamespace::regnamespace::text, 'every schema'),
+       d.defaclobjtype::text, d.oid
+FROM pg_default_acl d, mine
+WHERE (d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM outside)) AND d.xmin = ANY (mine.xids)
+UNION ALL
+SELECT 'dropped', NULL, NULL, NULL, b.oid
+FROM unnest(:before_classids::oid[], :before_oids::oid[]) AS b (classid, oid)
+JOIN (SELECT CASE l.locktype WHEN 'relation' THEN 'pg_class'::regclass::oid ELSE l.classid END AS classid,
+             CASE l.locktype WHEN 'relation' THEN l.relation ELSE l.objid END AS objid
+      FROM pg_locks l
+      WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype IN ('relation', 'object')) m
+  ON m.classid = b.classid AND m.objid = b.oid
+WHERE NOT EXISTS (SELECT FROM pg_class c WHERE b.classid = 'pg_class'::regclass AND c.oid = b.oid)
+  AND NOT EXISTS (SELECT FROM pg_proc p WHERE b.classid = 'pg_proc'::regclass AND p.oid = b.oid)
+  AND NOT EXISTS (SELECT FROM pg_type t WHERE b.classid = 'pg_type'::regclass AND t.oid = b.oid)
+  AND NOT EXISTS (SELECT FROM pg_namespace n WHERE b.classid = 'pg_namespace'::regclass AND n.oid = b.oid);
+
+-- name: protection_marker_exists(schema)$
+-- Has a protected environment marked this database (is its marker table in the schema)?
+SELECT to_regclass(quote_ident(:schema::text) || '._zerg_sql_protected') IS NOT NULL;
+
+-- name: get_protection_marker()^
+-- The protected environment that marked this database, and whether the mark is about this
+-- very database (same name, same server; a server that hides its identifier counts as same).
+SELECT environment, database, recorded_at, recorded_by,
+       database = current_database()
+       AND (system_identifier IS NULL OR system_identifier IS NOT DISTINCT FROM
+            (CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE')
+                  THEN (SELECT s.system_identifier::text FROM pg_control_system() s) END)) AS here
+FROM _zerg_sql_protected WHERE id = 1;
+
+-- name: record_protection_marker(environment, recorded_by)!
+-- Mark this database as the protected environment's (kept as first recorded while unchanged).
+INSERT INTO _zerg_sql_protected (environment, database, system_identifier, recorded_by)
+SELECT :environment::text, current_database(),
+       CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE')
+            THEN (SELECT s.system_identifier::text FROM pg_control_system() s) END,
+       :recorded_by::text
+ON CONFLICT (id) DO UPDATE
+SET environment = EXCLUDED.environment, database = EXCLUDED.database,
+    system_identifier = EXCLUDED.system_identifier, recorded_at = now(), recorded_by = EXCLUDED.recorded_by
+WHERE (_zerg_sql_protected.environment, _zerg_sql_protected.database, _zerg_sql_protected.system_identifier)
+      IS DISTINCT FROM (EXCLUDED.environment, EXCLUDED.database, EXCLUDED.system_identifier);
+
+-- name: list_lock_holders(schemas)
+-- Other sessions holding or awaiting locks on relations of these schemas, oldest transaction
+-- first: who a blocked migration waits for, and what doctor reports.
+SELECT a.pid, a.usename::text AS user_name, a.application_name, a.client_addr::text AS client_addr,
+       a.state, a.xact_start, extract(epoch FROM now() - a.xact_start)::float8 AS xact_seconds,
+       a.query_start, left(a.query, 300) AS query,
+       string_agg(DISTINCT c.relnamespace::regnamespace::text || '.' || c.relname || ' ' || l.mode
+                  || CASE WHEN l.granted THEN '' ELSE ' (waiting)' END, ', ') AS locks,
+       pg_blocking_pids(a.pid) AS blocked_by
+FROM pg_locks l
+JOIN pg_stat_activity a ON a.pid = l.pid
+JOIN pg_class c ON c.oid = l.relation
+WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND c.relnamespace::regnamespace::text = ANY (:schemas::text[]) AND c.relkind IN ('r', 'p', 'm')
+GROUP BY a.pid, a.usename, a.application_name, a.client_addr, a.state, a.xact_start, a.query_start, a.query
+ORDER BY a.xact_start NULLS LAST, a.pid
+LIMIT 10;
+
+-- name: list_long_transactions(min_seconds)
+-- Other sessions of this database whose transaction has been open at least min_seconds.
+SELECT a.pid, a.usename::text AS user_name, a.application_name, a.state, a.xact_start,
+       extract(epoch FROM now() - a.xact_start)::int AS seconds, left(a.query, 300) AS query
+FROM pg_stat_activity a
+WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL
+  AND a.xact_start < now() - make_interval(secs => :min_seconds::float)
+ORDER BY a.xact_start
+LIMIT 10;
+
+-- name: list_ops_privileges()
+-- What the queue's queries need on ops (docs/security.md) and whether this role has it;
+-- granted is NULL where the schema or table is missing. Catalog lookups by name, so that a
+-- missing USAGE is reported rather than raised.
+WITH n AS (SELECT oid FROM pg_namespace WHERE nspname = 'ops'),
+     q AS (SELECT c.oid FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM n) AND c.relname = 'job_queue'),
+     r AS (SELECT c.oid FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM n) AND c.relname = 'runs')
+SELECT 'schema ops' AS object, 'USAGE' AS privilege, has_schema_privilege((SELECT oid FROM n), 'USAGE') AS granted
+UNION ALL
+SELECT 'ops.job_queue', p, has_table_privilege((SELECT oid FROM q), p)
+FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
+UNION ALL
+SELECT 'ops.runs', 'INSERT', has_table_privilege((SELECT oid FROM r), 'INSERT')
+UNION ALL
+SELECT 'ops.runs (' || col || ')', 'SELECT', has_column_privilege((SELECT oid FROM r), col, 'SELECT')
+FROM unnest(ARRAY['job_key', 'started_at']) AS col;
+
+-- name: get_dashboard_role_state(role_name, schema)^
+-- Does the dashboard role exist, and has it USAGE on the schema (0013 granted it)?
+SELECT r.rolname IS NOT NULL AS role_exists,
+       CASE WHEN r.oid IS NULL OR n.oid IS NULL THEN false ELSE has_schema_privilege(r.oid, n.oid, 'USAGE') END AS has_usage
+FROM (SELECT :role_name::text AS wanted, :schema::text AS schema_name) w
+LEFT JOIN pg_roles r ON r.rolname = w.wanted
+LEFT JOIN pg_namespace n ON n.nspname = w.schema_name;
 
 -- name: wait_probe()$
 -- A trivial round trip: the server accepts connections and queries.

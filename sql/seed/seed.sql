@@ -403,6 +403,10 @@ FROM generate_series(1, greatest(10, (10000 * :scale::float8)::int)) g
 CROSS JOIN LATERAL (SELECT CASE WHEN mod(g, 20) < 14 THEN 'success' WHEN mod(g, 20) < 17 THEN 'queued'
                                 WHEN mod(g, 20) < 19 THEN 'running' ELSE 'dead' END AS status) s;
 
+-- name: count_seeded_users()$
+-- Users an earlier seed loaded (their e-mails end in @seed.invalid): a second seed doubles the data.
+SELECT count(*) FROM users WHERE right(email, 13) = '@seed.invalid';
+
 -- name: ops_queue_exists()$
 -- Is there an ops.job_queue to seed (dev and test create it; prod's belongs elsewhere)?
 SELECT to_regclass('ops.job_queue') IS NOT NULL;

@@ -22,7 +22,7 @@ from psycopg import sql
 from tests.conftest import test_env_for
 from tests.helpers import legacy_value
 from zerg_sql.adopt import ADOPTED, LEGACY_DIR, SHAPES_FILE, ZERG_ALEMBIC_HEAD, adopt, dump_shapes, load_shapes
-from zerg_sql.config import ZergError
+from zerg_sql.config import ZergError, get_environment
 from zerg_sql.db import connect
 from zerg_sql.migrate import ZERG_MIGRATIONS, Runner, checksum
 from zerg_sql.queries import internal
@@ -473,6 +473,9 @@ def test_kill_9_during_adopt_leaves_the_legacy_schema_and_a_rerun_completes(lega
 
     assert describe(url) == legacy
     assert dump_rows(url) == rows
+    with connect(url, autocommit=True) as conn:  # fully legacy: no bookkeeping table either
+        assert conn.execute("SELECT count(*) AS n FROM pg_class WHERE relnamespace = 'zerg'::regnamespace "
+                            "AND relname ~ '^(_yoyo_|_zerg_sql_|yoyo_lock)'").fetchone()["n"] == 0
     assert adopt(test_env_for(url), out=lambda _: None).outcome == "adopted"
     assert split_alembic(describe(url))[0] == catalog_0011
 
@@ -514,7 +517,8 @@ def test_other_schemas_stay_unchanged_prod_needs_yes_and_dry_run_changes_nothing
 
     plan = cli(url, "adopt", "--dry-run", "--statement-timeout", "1h", env="prod")
     assert plan.returncode == 0, plan.stderr
-    assert "ONE transaction (lock_timeout=3s, statement_timeout=1h per statement)" in plan.stdout
+    prod_lock_timeout = get_environment("prod").lock_timeout
+    assert f"ONE transaction (lock_timeout={prod_lock_timeout}, statement_timeout=1h per statement)" in plan.stdout
     estimates = [line.split() for line in plan.stdout.splitlines() if line.startswith("-- ") and line.endswith("s")
                  and " MB " in line]
     assert [e[1] for e in estimates][0] == "users" and estimates[-1][1] == "waitlist_entries"

@@ -11,6 +11,7 @@ from tests.conftest import test_env_for
 
 from zerg_sql.config import ZergError
 from zerg_sql.db import connect
+from zerg_sql.migrate import Runner
 from zerg_sql.queries import queries
 from zerg_sql.devtools.seed import seed, seed_queries
 
@@ -123,7 +124,9 @@ def test_the_seed_is_repeatable_and_can_run_twice(pg, template_db, seeded):
         # A second seed into the same database adds a second, separate batch (unique keys apart),
         # through the indexes (the tables are not empty: nothing is dropped), FKs checked per row.
         lines: list[str] = []
-        third = seed(test_env_for(other), SCALE, out=lines.append, check_fks=True)
+        with pytest.raises(ZergError, match="already holds a seed .* pass --force"):
+            seed(test_env_for(other), SCALE, out=lines.append)
+        third = seed(test_env_for(other), SCALE, out=lines.append, check_fks=True, force=True)
         assert third == counts
         assert not any("indexes built after the load" in line for line in lines)
         assert "checked per row" in lines[-1]
@@ -144,6 +147,14 @@ def test_rows_per_second_are_reported(seeded):
 def test_bad_scale_is_refused(fresh_db_url, scale):
     with pytest.raises(ZergError, match="scale"):
         seed(test_env_for(fresh_db_url), scale, out=lambda _: None)
+
+
+def test_a_half_migrated_database_is_refused(pg, empty_db_url):
+    with Runner(test_env_for(empty_db_url), out=lambda _: None) as runner:
+        runner.migrate()
+        runner.rollback(steps=3)
+    with pytest.raises(ZergError, match=r"seed needs a fully migrated database: 3 migration\(s\) pending"):
+        seed(test_env_for(empty_db_url), SCALE, out=lambda _: None)
 
 
 def test_protected_environment_is_refused(fresh_db_url):

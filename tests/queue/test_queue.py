@@ -552,6 +552,37 @@ def test_worker_heartbeat_keeps_lease(conn, fresh_db_url):
     assert conn.execute("SELECT status FROM ops.runs").fetchone()["status"] == "success"
 
 
+def test_heartbeat_reports_a_lost_lease_only_when_it_went_elsewhere(conn, fresh_db_url):
+    # The race of issue 19: the completing transaction holds the job's row lock, the
+    # heartbeat's UPDATE waits on it, then finds the job done while the worker still holds it.
+    enqueue(conn, id="a")
+    enqueue(conn, id="b")
+    jobs = claim(conn, owner="me", lease=30)
+    hb = queue_worker._Heartbeat(fresh_db_url, "me", lease_seconds=0.4)  # beats every 0.2 s
+    hb.hold(jobs)
+    finisher = psycopg.connect(fresh_db_url, row_factory=dict_row)
+    try:
+        hb.finish(["a"])  # as the worker does before writing an outcome
+        assert queries.complete_job(finisher, id="a", owner="me", attempt=1) == 1  # row lock held
+        hb.start()
+        time.sleep(0.8)
+        assert conn.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            "AND application_name = 'zerg-sql queue heartbeat'").fetchone()["n"] == 1
+        finisher.commit()
+        time.sleep(0.6)  # several beats see 'a' done before the worker drops it
+        assert hb.lost == set()
+        # Another worker really takes 'b' over (test-only: its lease moved).
+        conn.execute("UPDATE ops.job_queue SET lease_owner = 'other' WHERE id = 'b'")
+        deadline = time.monotonic() + 5
+        while not hb.lost and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert hb.lost == {"b"}
+    finally:
+        hb.done.set()
+        finisher.close()
+        hb.join(5)
+
+
 def test_worker_listen_wakes_up_and_polls(conn, fresh_db_url):
     w = Worker(fresh_db_url, HANDLERS, poll_seconds=30, listen=True)
     t = threading.Thread(target=w.run)

@@ -18,7 +18,9 @@ def test_the_project_migrations_are_clean():
 
 def test_findings_fail_unless_waived_with_a_reason(tmp_path):
     write(tmp_path, "0001_a", "CREATE TABLE a (n int);\n")
-    assert any("prefer-bigint-over-int" in p for p in lint([tmp_path]))
+    finding = next(p for p in lint([tmp_path]) if "prefer-bigint-over-int" in p)
+    assert "\n    help: Use 64-bit integer values instead" in finding  # squawk's own advice, kept
+    assert "\n    see https://squawkhq.com/docs/prefer-bigint-over-int" in finding
     write(tmp_path, "0001_a", "-- squawk-ignore prefer-bigint-over-int -- a day count, never above 10^6\n"
                               "CREATE TABLE a (n int);\n")
     assert lint([tmp_path]) == []

@@ -96,8 +96,11 @@ class Tenancy:
         return self.url(dbname, self.dash, PASSWORD)
 
     def env(self, dbname: str, **overrides):
-        """The prod-like environment: never creates ops, grants our dashboard role."""
-        return test_env_for(self.owner_url(dbname), **{"may_create_ops": False, "dashboard_role": self.dash, **overrides})
+        """The prod-like environment: protected (its runs mark the database, like the CLI's
+        --env prod ones, so that dev and test refuse it), never creates ops, grants our
+        dashboard role."""
+        return test_env_for(self.owner_url(dbname), **{"name": "prod", "protected": True, "may_create_ops": False,
+                                                       "dashboard_role": self.dash, **overrides})
 
     def clone(self, template: str) -> str:
         name = f"sec_{uuid.uuid4().hex[:12]}"
@@ -885,8 +888,9 @@ def cli_batch(pg, tenancy, dash_db, tmp_path_factory):
             calls.append(Call((*path, *extra, "--json"), role="dash"))
     calls.append(Call(("dash", "trace", str(trace), "--level", "full"), role="dash"))
     # Connection failures: the URL's password must not leak through the error either.
+    # (doctor reports the failure as a FAIL line, exit 1; the others exit 3, cannot connect.)
     for args in (("doctor", "--json"), ("dash", "health"), ("query", "run", "count_users")):
-        calls.append(Call(args, role="badhost", codes=(1,)))
+        calls.append(Call(args, role="badhost", codes=(1,) if args[0] == "doctor" else (3,)))
 
     urls = {"owner": tap.url(db, tenancy.owner, PASSWORD), "dash": tap.url(db, tenancy.dash, PASSWORD),
             "badhost": f"postgresql://zerg:{quote(PASSWORD, safe='')}@nonexistent.invalid:5432/zerg"}

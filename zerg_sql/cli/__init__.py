@@ -1,4 +1,4 @@
-"""zerg-sql: the command line. Exit 0 on success, 1 on failure, 2 on usage errors."""
+"""zerg-sql: the command line. Exit codes: README (0 done, 1 failed, 2 usage, 3 cannot connect, 4 lock)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import click
 
 from ..config import ZergError, require_url
 from ..urls import scrub
-from .context import Context, confirm
+from .context import Context, Seconds, confirm
 from .output import echo, echo_json, progress
 
 if TYPE_CHECKING:
@@ -62,8 +62,16 @@ def run() -> None:
         sys.exit(e.exit_code)
     except ZergError as e:
         echo(f"error: {e}", err=True)
-        sys.exit(1)
+        sys.exit(e.code)
     except Exception as e:  # noqa: BLE001 - last resort: still no password in the output
+        import psycopg
+
+        if isinstance(e, psycopg.Error):  # a server error no command expected: one line, no traceback
+            diag = getattr(e, "diag", None)
+            state = f" ({e.sqlstate})" if getattr(e, "sqlstate", None) else ""
+            echo(f"error: {type(e).__name__}{state}: {scrub(getattr(diag, 'message_primary', None) or str(e)).strip()}; "
+                 f"`zerg-sql doctor` checks the connection and privileges", err=True)
+            sys.exit(1)
         echo(scrub("".join(traceback.format_exception(e))), err=True)
         echo(f"error: {type(e).__name__}: {e}", err=True)
         sys.exit(1)
@@ -71,31 +79,38 @@ def run() -> None:
 
 # ------------------------------------------------------------------ migrations
 
-def _runner(ctx: Context, command: str, lock_wait: float | None = None) -> Runner:
+def _runner(ctx: Context, command: str, lock_wait: float | None = None, **kwargs) -> Runner:
     from ..migrate import Runner
 
     return Runner(ctx.env, out=progress, command=command, lock_wait=lock_wait, dirs=ctx.migrations_dirs,
-                  functions_dir=ctx.functions_dir)
+                  functions_dir=ctx.functions_dir, **kwargs)
+
+
+LOCK_WAIT = click.option("--lock-wait", type=Seconds(0, 86_400), default=None, metavar="SECONDS",
+                         help="How long to wait for another deployer's migration lock, 0..86400 "
+                              "(default: per environment).")
 
 
 @main.command()
 @click.option("--dry-run", is_flag=True, help="Print each pending migration and its SQL; change nothing.")
 @click.option("--yes", is_flag=True, help="Confirm a protected environment without a prompt.")
-@click.option("--wait", "wait_seconds", type=float, default=0, show_default=True, metavar="SECONDS",
-              help="Wait this long for the server to accept connections first.")
-@click.option("--lock-wait", type=float, default=None, metavar="SECONDS",
-              help="How long to wait for another deployer's migration lock (default: per environment).")
+@click.option("--wait", "wait_seconds", type=Seconds(0, 3600), default=0, show_default=True, metavar="SECONDS",
+              help="Wait this long (0..3600) for the server to accept connections first.")
+@LOCK_WAIT
+@click.option("--allow-out-of-order", is_flag=True,
+              help="Apply a pending migration that sorts before applied ones (refused otherwise).")
 @click.pass_obj
-def migrate(ctx: Context, dry_run: bool, yes: bool, wait_seconds: float, lock_wait: float | None) -> None:
+def migrate(ctx: Context, dry_run: bool, yes: bool, wait_seconds: float, lock_wait: float | None,
+            allow_out_of_order: bool) -> None:
     """Apply pending migrations."""
     from ..db import wait_for_server
 
     env = ctx.env
     if wait_seconds:
         wait_for_server(require_url(env), wait_seconds)
-    if not dry_run:
-        confirm(env, yes, "migrate")
-    with _runner(ctx, "migrate", lock_wait) as runner:
+    with _runner(ctx, "migrate", lock_wait, allow_out_of_order=allow_out_of_order) as runner:
+        if not dry_run and env.protected:  # (function files that changed are applied after them)
+            confirm(env, yes, "migrate", [f"will apply {mid}" for mid in runner.plan("apply")])
         applied = runner.migrate(dry_run=dry_run)
     if not dry_run and (applied or runner.functions_applied):
         progress(f"applied {len(applied)} migration(s) and {len(runner.functions_applied)} function file(s) to {env.target}")
@@ -103,12 +118,12 @@ def migrate(ctx: Context, dry_run: bool, yes: bool, wait_seconds: float, lock_wa
 
 @main.command()
 @click.option("--steps", type=click.IntRange(min=1), default=None, help="How many migrations to roll back (default 1).")
-@click.option("--to", "to", metavar="ID", help="Roll back every migration applied after ID (ID stays).")
+@click.option("--to", "to", metavar="ID", help="Roll back every migration applied after ID (ID stays; a unique prefix will do).")
 @click.option("--dry-run", is_flag=True, help="Print what would be rolled back and its SQL.")
 @click.option("--yes", is_flag=True, help="Confirm a protected environment without a prompt.")
 @click.option("--allow-protected-rollback", is_flag=True,
               help="Second, explicit flag required to roll back a protected environment.")
-@click.option("--lock-wait", type=float, default=None, metavar="SECONDS")
+@LOCK_WAIT
 @click.pass_obj
 def rollback(ctx: Context, steps: int | None, to: str | None, dry_run: bool, yes: bool,
              allow_protected_rollback: bool, lock_wait: float | None) -> None:
@@ -122,10 +137,13 @@ def rollback(ctx: Context, steps: int | None, to: str | None, dry_run: bool, yes
     if env.protected and not dry_run and not allow_protected_rollback:
         raise ZergError(f"environment {env.name} is protected: rolling back drops data; add "
                         f"--allow-protected-rollback (and --yes) if you really mean it")
-    if not dry_run:
-        confirm(env, yes, "roll back")
+    steps = 1 if steps is None and to is None else steps
     with _runner(ctx, "rollback", lock_wait) as runner:
-        runner.rollback(steps=1 if steps is None and to is None else steps, to=to, dry_run=dry_run)
+        if not dry_run and env.protected:
+            plan = runner.plan("rollback", steps=steps, to=to)
+            if plan:
+                confirm(env, yes, "roll back", [f"will roll back {mid}" for mid in plan])
+        runner.rollback(steps=steps, to=to, dry_run=dry_run)
 
 
 @main.command()
@@ -209,9 +227,11 @@ def verify(ctx: Context, accept_id: str | None, accept_drift: bool, reason: str,
 
 @main.command()
 @click.argument("slug")
-def new(slug: str) -> None:
+@click.option("--no-transaction", is_flag=True,
+              help="Statements commit one by one (CONCURRENTLY): writes the `-- transactional: false` directive.")
+def new(slug: str, no_transaction: bool) -> None:
     """Create the next-numbered migration NNNN_SLUG.sql and its rollback file."""
     from ..migrate import new_migration
 
-    up, down = new_migration(slug)
+    up, down = new_migration(slug, transactional=not no_transaction)
     echo(f"created {up.relative_to(up.parents[2])}\ncreated {down.relative_to(down.parents[2])}")

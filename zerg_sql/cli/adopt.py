@@ -6,15 +6,8 @@ import click
 
 from ..adopt import adopt as run_adopt
 from ..adopt import finish as run_finish
-from ..config import parse_duration
-from .context import Context, confirm
+from .context import Context, Interval, Seconds, confirm
 from .output import echo, progress
-
-
-def _interval(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and parse_duration(value) is None:
-        raise click.BadParameter("use a PostgreSQL interval such as 900s, 30min or 1h")
-    return value
 
 
 @click.command()
@@ -25,9 +18,10 @@ def _interval(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="End the cutover (docs/cutover.md): drop alembic_version, once no deployment runs "
                    "Zerg's `alembic upgrade head` any more.")
 @click.option("--yes", is_flag=True, help="Confirm a protected environment without a prompt.")
-@click.option("--statement-timeout", metavar="INTERVAL", default=None, callback=_interval,
-              help="Per-statement limit for this adopt (default: the environment's statement_timeout).")
-@click.option("--lock-wait", type=float, default=None, metavar="SECONDS",
+@click.option("--statement-timeout", metavar="INTERVAL", default=None, type=Interval(1, 86_400_000),
+              help="Per-statement limit for this adopt, 1ms..24h such as 900s, 30min or 1h "
+                   "(default: the environment's statement_timeout).")
+@click.option("--lock-wait", type=Seconds(0, 86_400), default=None, metavar="SECONDS",
               help="How long to wait for another deployer's migration lock (default: per environment).")
 @click.pass_obj
 def adopt(ctx: Context, dry_run: bool, finish: bool, yes: bool, statement_timeout: str | None,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..config import Environment, ZergError, get_environment
+from ..config import Environment, ZergError, finite_seconds, get_environment, interval_ms
 from ..urls import url_info
 from .output import progress
 
@@ -28,12 +28,48 @@ class Context:
         return self._env
 
 
-def confirm(env: Environment, yes: bool, action: str) -> None:
-    """Protected environments: --yes, or type the database name at an interactive prompt."""
+class Seconds(click.ParamType):
+    """A finite number of seconds within [low, high]: no NaN, no infinity (click's FloatRange lets NaN through)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float = 0, high: float = 86_400):
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        try:
+            return finite_seconds(value, "", self.low, self.high)
+        except ZergError:
+            self.fail(f"{value!r} is not a number of seconds from {self.low:g} to {self.high:g}", param, ctx)
+
+
+class Interval(click.ParamType):
+    """A PostgreSQL interval setting ('900s', '30min', '1h') within [low_ms, high_ms]."""
+
+    name = "interval"
+
+    def __init__(self, low_ms: int = 1, high_ms: int = 86_400_000):
+        self.low_ms, self.high_ms = low_ms, high_ms
+
+    def convert(self, value, param, ctx):
+        try:
+            interval_ms(value, "", self.low_ms, self.high_ms)
+        except ZergError as e:
+            self.fail(str(e).lstrip(": "), param, ctx)
+        return value
+
+
+def confirm(env: Environment, yes: bool, action: str, items: list[str] | None = None) -> None:
+    """Protected environments: --yes, or type the database name at an interactive prompt.
+    `items`: what the action will run (the migrations), listed before the question."""
     if not env.protected:
         return
     progress(f"{action} on PROTECTED environment {env.name}: {env.target}")
     progress(f"  url: {env.display_url}")
+    for item in items or []:
+        progress(f"  {item}")
     if yes:
         return
     if not sys.stdin.isatty():

@@ -19,7 +19,7 @@ import psycopg
 from .. import dashboards
 from ..config import ZergError
 from ..db import connect
-from .context import Context
+from .context import Context, Seconds
 from .dash_render import RENDERERS
 from .output import echo, echo_json
 
@@ -49,7 +49,7 @@ def dashboard(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Common options of every dashboard: --json, --watch SECONDS, --count N."""
     def wrap(fetch: Callable[..., Any]) -> Callable[..., Any]:
         @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (one document per refresh).")
-        @click.option("--watch", type=click.FloatRange(1, 3600), metavar="SECONDS",
+        @click.option("--watch", type=Seconds(1, 3600), metavar="SECONDS",
                       help="Refresh every SECONDS (1-3600) until Ctrl-C, like the web page.")
         @click.option("--count", type=click.IntRange(1), metavar="N", help="With --watch: stop after N refreshes.")
         @click.pass_obj  # type: ignore[arg-type]  # functools.wraps' result does not type-match click's

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..prune import TABLES, parse_age, prune as run_prune
-from .context import Context, confirm
+from .context import Context, Seconds, confirm
 from .output import echo_json, progress
 
 
@@ -14,7 +14,7 @@ from .output import echo_json, progress
 @click.option("--table", "tables", multiple=True, type=click.Choice(TABLES),
               help="only this table (repeatable; default: llm_audit_log and agent_run_events)")
 @click.option("--batch-size", default=5000, show_default=True, type=int, help="rows per batch (one transaction each)")
-@click.option("--pause", default=0.0, show_default=True, type=float, help="seconds to sleep between batches")
+@click.option("--pause", default=0.0, show_default=True, type=Seconds(0, 3600), help="seconds to sleep between batches")
 @click.option("--dry-run", is_flag=True, help="only count what would be deleted")
 @click.option("--yes", is_flag=True, help="confirm on a protected environment")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")

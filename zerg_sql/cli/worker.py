@@ -9,7 +9,7 @@ import click
 
 from ..config import ZergError, require_url
 from ..queue_worker import Worker, log
-from .context import Context
+from .context import Context, Seconds
 
 
 @click.command()
@@ -17,9 +17,9 @@ from .context import Context
               help="Module holding the dict job id -> handler (ATTR default HANDLERS).")
 @click.option("--owner", help="Lease owner name (default host:pid).")
 @click.option("--batch", type=click.IntRange(1), default=10, show_default=True)
-@click.option("--poll-seconds", type=float, default=5.0, show_default=True)
-@click.option("--lease-seconds", type=float, default=900.0, show_default=True)
-@click.option("--job-timeout", type=float, default=300.0, show_default=True, help="0: none.")
+@click.option("--poll-seconds", type=Seconds(0.01, 3600), default=5.0, show_default=True)
+@click.option("--lease-seconds", type=Seconds(1, 86_400), default=900.0, show_default=True)
+@click.option("--job-timeout", type=Seconds(0, 86_400), default=300.0, show_default=True, help="0: none.")
 @click.option("--no-listen", is_flag=True, help="Poll only, no LISTEN/NOTIFY.")
 @click.option("--no-history", is_flag=True, help="Write no ops.runs rows.")
 @click.option("--until-idle", is_flag=True, help="Exit when nothing is due.")

@@ -17,9 +17,10 @@ import sys
 from pathlib import Path
 
 from ..config import ROOT, ZergError
-from ..migrate import OPS_MIGRATIONS, ZERG_MIGRATIONS, _normalised
+from ..migrate import OPS_MIGRATIONS, TEMPLATE_MARK, ZERG_MIGRATIONS, _normalised
 
 SQUAWK_CONFIG = ROOT / ".squawk.toml"
+SQUAWK_RULES = "https://squawkhq.com/docs/"
 ROLLBACK_EXCLUDED = "require-lock-timeout,require-statement-timeout,ban-drop-table,ban-drop-column,ban-drop-schema,ban-drop-function,ban-drop-database"
 _IGNORE = re.compile(r"--\s*squawk-ignore(?:-file)?\s+(?P<rules>[\w,\s-]*?)(?:\s+--\s*(?P<reason>.*))?$")
 
@@ -116,6 +117,9 @@ def lint(dirs: list[Path] | None = None) -> list[str]:
                             f"`-- transactional: false` in the leading comment block")
         if not transactional and "squawk-disable-assume-in-transaction" not in text:
             problems.append(f"{rel}: is not transactional: add `-- squawk-disable-assume-in-transaction`")
+        if TEMPLATE_MARK in text or (f.name.endswith(".rollback.sql") and not re.sub(r"--.*", "", text).strip()):
+            problems.append(f"{rel}: still the template of `zerg-sql new`: write what it changes and why, "
+                            f"and its SQL")
         for n, line in enumerate(text.splitlines(), 1):
             m = _IGNORE.search(line)
             if m and not (m.group("reason") or "").strip():
@@ -134,5 +138,8 @@ def lint(dirs: list[Path] | None = None) -> list[str]:
                 path = Path(finding["file"])
                 rel = path.relative_to(ROOT) if path.is_absolute() and path.is_relative_to(ROOT) else path
                 # squawk's json line numbers are 0-based.
-                problems.append(f"{rel}:{finding['line'] + 1}: {finding['rule_name']}: {finding['message']}")
+                # squawk's advice and its rule page, as its own reporter shows them.
+                problems.append(f"{rel}:{finding['line'] + 1}: {finding['rule_name']}: {finding['message']}"
+                                + (f"\n    help: {finding['help']}" if finding.get("help") else "")
+                                + f"\n    see {SQUAWK_RULES}{finding['rule_name']}")
     return problems

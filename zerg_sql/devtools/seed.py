@@ -87,21 +87,41 @@ def _run(conn: psycopg.Connection[Any], steps: Iterable[tuple[str, str | None, t
     return done
 
 
+def _refuse_unready(env: Environment, force: bool) -> None:
+    """Seed a fully migrated database, once (unless forced): never half a schema, never twice by accident."""
+    from ..migrate import Runner
+
+    with Runner(env, out=lambda _: None, command="seed") as runner:
+        st = runner.status()
+        if st.problems or st.pending:
+            what = (f"{len(st.pending)} migration(s) pending ({', '.join(st.pending[:3])}"
+                    f"{', ...' if len(st.pending) > 3 else ''})" if st.pending else "; ".join(st.problems))
+            raise ZergError(f"seed needs a fully migrated database: {what}; run `zerg-sql --env {env.name} migrate` "
+                            f"first; nothing was loaded")
+        seeded = seed_queries().count_seeded_users(runner.conn)
+    if seeded and not force:
+        raise ZergError(f"this database already holds a seed ({seeded:,} seed users): a second seed adds a second "
+                        f"batch beside it (twice the rows); pass --force for that, or `zerg-sql dev reset` first; "
+                        f"nothing was loaded")
+
+
 def seed(env: Environment, scale: float, *, seed_value: float = 0.42, out: Callable[[str], None] = print,
          queue: bool = True, check_fks: bool = False, parallel: bool = True,
-         defer_indexes: bool = True) -> dict[str, int]:
+         defer_indexes: bool = True, force: bool = False) -> dict[str, int]:
     """Load the dataset; returns rows per step. Refused in protected environments.
 
     As a superuser each loading transaction skips the per-row foreign-key triggers (the
     rows are consistent by construction; tests/devtools/test_seed.py checks them); `check_fks=True`
-    keeps them. `parallel=False` loads the child streams one after the other.
+    keeps them. `parallel=False` loads the child streams one after the other. A database
+    that is not fully migrated is refused, and so is one seeded before unless `force`.
     `defer_indexes=False` never drops an index, even of an empty table (an app already
     running on an empty database would otherwise wait on those tables for the load).
     """
     if env.protected:
         raise ZergError(f"environment {env.name} is protected: seed only dev or test databases")
-    if not 0 < scale <= 100:
+    if not 0 < scale <= 100:  # (NaN fails this too)
         raise ZergError("--scale must be > 0 and at most 100")
+    _refuse_unready(env, force)
     q = seed_queries()
     args = {"scale": scale, "batch": secrets.token_hex(3)}
     started = time.perf_counter()
