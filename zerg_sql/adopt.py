@@ -23,7 +23,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Collection, Iterable
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 import psycopg
 
@@ -168,12 +168,22 @@ def estimate(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- adopt
 
+class Fix(TypedDict):
+    """A row of list_fixes (sql/adopt/fixes.sql)."""
+    action: str          # "move" or "repair"
+    source_table: str
+    row_key: str
+    column_name: str     # '' for a move
+    new_value: str | None
+    reason: str
+
+
 @dataclass
 class Result:
     outcome: str  # "adopted", "already adopted", "dry run", "finished", "already finished"
     shape: str = ""
     migrations: list[str] = field(default_factory=list)
-    fixes: list[dict] = field(default_factory=list)
+    fixes: list[Fix] = field(default_factory=list)
 
 
 def adopt(env: Environment, *, dry_run: bool = False, out: Callable[[str], None] = print,
@@ -287,7 +297,7 @@ def _refuse_violations(conn: psycopg.Connection[Any]) -> None:
                         f"(docs/adopting-production.md) and re-run:\n  - " + "\n  - ".join(lines))
 
 
-def _find_fixes(conn, fold: bool) -> list[dict]:
+def _find_fixes(conn: psycopg.Connection[Any], fold: bool) -> list[Fix]:
     """Fill the session's fix list (fixes.sql) and return it; the caller owns the transaction."""
     q = _q("fixes")
     q.create_fix_list(conn)
@@ -297,20 +307,20 @@ def _find_fixes(conn, fold: bool) -> list[dict]:
     return list(q.list_fixes(conn))
 
 
-def fix_line(f: dict) -> str:
+def fix_line(f: Fix) -> str:
     if f["action"] == "move":
         return f"move to quarantine: {f['source_table']} {f['row_key']}: {f['reason']}"
     value = "NULL" if f["new_value"] is None else f["new_value"]
     return f"repair: {f['source_table']} {f['row_key']} {f['column_name']} := {value} ({f['reason']})"
 
 
-def _fix_summary(fixes: list[dict]) -> str:
+def _fix_summary(fixes: list[Fix]) -> str:
     moved = sum(f["action"] == "move" for f in fixes)
     return f"{len(fixes) - moved} value(s) repaired, {moved} row(s) moved to _zerg_sql_quarantine"
 
 
 def _convert_and_record(runner: Runner, info: Callable[[str], None], fold: bool, applied: set[str],
-                        shape: str) -> list[dict]:
+                        shape: str) -> list[Fix]:
     """One transaction: the fixes, the conversion, Alembic's version kept at Zerg's head, a check
     that nothing outside the schema changed, and the records of 0001..0011 (yoyo's rows, our
     ledger with checksums, the log)."""
@@ -401,7 +411,7 @@ def _run(conn: psycopg.Connection[Any], info: Callable[[str], None], label: str,
 
 
 def _print_plan(out: Callable[[str], None], env: Environment, files: list[str], rows: list[dict[str, Any]], stmt_timeout: str,
-                fixes: list[dict[str, Any]]) -> None:
+                fixes: list[Fix]) -> None:
     total = max((r["lock_held_s"] for r in rows), default=0)
     out(f"-- adopt plan for schema {env.schema}: ONE transaction (lock_timeout={env.lock_timeout}, "
         f"statement_timeout={stmt_timeout} per statement), then 0001..0011 recorded as applied.")

@@ -30,9 +30,10 @@ import socket
 import time
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TypedDict
 
 import psycopg
 from sqlparse import lexer
@@ -205,6 +206,16 @@ class _Cursor(psycopg.Cursor):
 
 # ---------------------------------------------------------------- the runner
 
+class FunctionState(TypedDict):
+    """A function file as `status` sees it (see `Status.functions` for the states)."""
+    file: str
+    state: str
+    checksum: str
+    applied_at: datetime | None
+    routines: list[str]
+    depends: list[str]
+
+
 @dataclass
 class Status:
     applied: list[dict[str, Any]] = field(default_factory=list)   # ledger rows, each with a `state`
@@ -216,10 +227,10 @@ class Status:
     drift_note: str = ""
     # function files, in apply order; state: ok, new, changed, with (a file it depends on is
     # re-applied) or removed (recorded, no longer in the checkout: its routines are dropped)
-    functions: list[dict] = field(default_factory=list)
+    functions: list[FunctionState] = field(default_factory=list)
 
     @property
-    def pending_functions(self) -> list[dict]:
+    def pending_functions(self) -> list[FunctionState]:
         return [f for f in self.functions if f["state"] != "ok"]
 
     def as_dict(self) -> dict[str, Any]:
@@ -233,7 +244,7 @@ class Status:
             "pending": self.pending,
             "functions": [
                 {"file": f["file"], "state": f["state"], "checksum": f["checksum"],
-                 "applied_at": f["applied_at"].isoformat() if f.get("applied_at") else None}
+                 "applied_at": at.isoformat() if (at := f["applied_at"]) else None}
                 for f in self.functions
             ],
             "problems": self.problems,
@@ -316,18 +327,19 @@ class Runner:
     def function_files(self) -> list[FunctionFile]:
         return read_function_files(self.functions_dir) if self.functions_dir and self.functions_dir.is_dir() else []
 
-    def _function_ledger(self) -> dict[str, dict]:
+    def _function_ledger(self) -> dict[str, dict[str, Any]]:
         if not internal.function_ledger_exists(self.conn):
             return {}
         return {r["file"]: r for r in internal.list_function_ledger(self.conn)}
 
-    def _function_status(self) -> list[dict]:
+    def _function_status(self) -> list[FunctionState]:
         """Each function file with its state; a file depending on one that is re-applied goes
         with it (its SQL-standard bodies are bound to the routines that are dropped)."""
         if self.functions_dir is None:
             return []
         ledger = self._function_ledger()
-        rows, again = [], set()
+        rows: list[FunctionState] = []
+        again: set[str] = set()
         for f in self.function_files():
             rec = ledger.get(f.id)
             state = "new" if rec is None else "changed" if rec["checksum"] != f.checksum else "ok"
@@ -799,7 +811,7 @@ class Runner:
         internal.set_routines_to_drop(self.conn, routines=routines)
         internal.drop_routines(self.conn)
 
-    def _apply_functions(self, plan: list[dict]) -> list[str]:
+    def _apply_functions(self, plan: list[FunctionState]) -> list[str]:
         """Apply the function files that changed (and those that depend on them), in one
         transaction: drop the routines they created last time, run each file, record the routines
         it created. A signature change thus needs no DROP in the file; a failure or a killed run

@@ -21,11 +21,15 @@ module only picks keys and formats values.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
 from uuid import UUID
 
 from . import dashboards
 from . import queries as _loader
+from .dashboards import Conn
+
+if TYPE_CHECKING:  # the row types live in the generated stubs only
+    from .queries import ListTraceAnomaliesRow
 
 Json = dict[str, Any]
 UTC = timezone.utc
@@ -54,7 +58,7 @@ def _cut(text: str | None, n: int) -> str | None:
 
 # ------------------------------------------------------------------ /traces
 
-def list_traces(conn, *, limit: int = 20, offset: int = 0) -> Json:
+def list_traces(conn: Conn, *, limit: int = 20, offset: int = 0) -> Json:
     """GET /traces. One row per trace, newest first: status, model and run_id are those of
     the trace's latest run, started_at and duration_ms those of the whole trace."""
     rows = dashboards.traces(conn, max_rows=limit, skip=offset)["traces"]
@@ -64,7 +68,7 @@ def list_traces(conn, *, limit: int = 20, offset: int = 0) -> Json:
     return {"traces": traces, "limit": limit, "offset": offset, "count": len(traces)}
 
 
-def _details(event_type: str, d: dict) -> dict:
+def _details(event_type: str, d: Mapping[str, Any]) -> Json:
     """The timeline details as Zerg built them: its keys, in its order, its text lengths."""
     if event_type == "supervisor.run.started":
         return {k: d.get(k) for k in ("run_id", "agent_id", "thread_id", "model", "status")}
@@ -87,7 +91,7 @@ def _details(event_type: str, d: dict) -> dict:
 _ANOMALY_ORDER = ("run_failed", "worker_failed", "llm_error", "worker_never_started", "llm_slow")
 
 
-def _anomaly(a: dict) -> str:
+def _anomaly(a: ListTraceAnomaliesRow) -> str:
     kind = a["kind"]
     if kind == "run_failed":
         return f"Run {a['source_id']} FAILED: {a['error'] or 'no error message'}"
@@ -97,10 +101,16 @@ def _anomaly(a: dict) -> str:
         return f"LLM error in {a['phase']}: {a['error']}"
     if kind == "worker_never_started":
         return f"Worker {a['source_id']} never started (status: {a['status']})"
-    return f"Slow LLM call: {a['phase']} took {a['duration_ms'] / 1000:.1f}s"
+    return f"Slow LLM call: {a['phase']} took {(a['duration_ms'] or 0) / 1000:.1f}s"
 
 
-def _llm_detail(d: dict) -> dict:
+def _anomaly_key(a: ListTraceAnomaliesRow) -> tuple[int, float, int]:
+    """By kind in Zerg's order, then newest first (the function's columns are never NULL here)."""
+    ts, source_id = a["ts"], a["source_id"]
+    return (_ANOMALY_ORDER.index(a["kind"] or ""), -ts.timestamp() if ts else 0.0, -(source_id or 0))
+
+
+def _llm_detail(d: Mapping[str, Any]) -> Json:
     out = {k: d[k] for k in ("phase", "model", "message_count", "input_tokens", "output_tokens", "duration_ms",
                              "error")}
     if d["response_preview"]:  # Zerg left the key out for an empty or missing response
@@ -110,7 +120,7 @@ def _llm_detail(d: dict) -> dict:
     return out
 
 
-def get_trace(conn, trace_id: str, *, level: str = "summary", max_events: int = 100) -> Json | None:
+def get_trace(conn: Conn, trace_id: str, *, level: str = "summary", max_events: int = 100) -> Json | None:
     """GET /traces/{trace_id}; None for an unknown or malformed id (the router's 404)."""
     try:
         trace = UUID(str(trace_id))
@@ -121,19 +131,19 @@ def get_trace(conn, trace_id: str, *, level: str = "summary", max_events: int = 
         return None
     timeline = list(_loader.queries.list_trace_timeline(conn, trace_id=trace, level=level, max_events=max_events))
     anomalies = sorted(_loader.queries.list_trace_anomalies(conn, trace_id=trace, slow_ms=60000),
-                       key=lambda a: (_ANOMALY_ORDER.index(a["kind"]), -a["ts"].timestamp(), -a["source_id"]))
+                       key=_anomaly_key)
     # Zerg's header describes the events it returns (after the level's filter and the cap).
     first = timeline[0]["ts"] if timeline else None
     last = timeline[-1]["ts"] if timeline else None
     result = {
         "trace_id": trace_id,
-        "status": summary["status"].upper(),
+        "status": (summary["status"] or "unknown").upper(),  # trace_summary() coalesces it so
         "started_at": _aware(first),
         "duration_seconds": (last - first).total_seconds() if first and last else 0,
         "counts": {"runs": summary["runs"], "workers": summary["workers"], "llm_calls": summary["llm_calls"]},
         "anomalies": [_anomaly(a) for a in anomalies],
         "timeline": [{"timestamp": _aware(t["ts"]), "event_type": t["event_type"], "source": t["source"],
-                      "details": _details(t["event_type"], t["details"]), "is_error": t["is_error"],
+                      "details": _details(t["event_type"] or "", t["details"]), "is_error": t["is_error"],
                       "duration_ms": t["duration_ms"]} for t in timeline],
     }
     if level == "full":
@@ -145,7 +155,7 @@ def get_trace(conn, trace_id: str, *, level: str = "summary", max_events: int = 
 
 # ------------------------------------------------------------------ /reliability
 
-def system_health(conn, *, as_of: datetime | None = None) -> Json:
+def system_health(conn: Conn, *, as_of: datetime | None = None) -> Json:
     """GET /reliability/system-health (its thresholds: 10 and 5 errors in the last hour)."""
     h = dashboards.health(conn, as_of=as_of)
     counts = {"online": h["runners_online"], "offline": h["runners_offline"], "revoked": h["runners_revoked"]}
@@ -154,7 +164,7 @@ def system_health(conn, *, as_of: datetime | None = None) -> Json:
             "status": h["status"], "checked_at": _aware(h["checked_at"])}
 
 
-def errors(conn, *, hours: int = 24, limit: int = 50, as_of: datetime | None = None) -> Json:
+def errors(conn: Conn, *, hours: int = 24, limit: int = 50, as_of: datetime | None = None) -> Json:
     """GET /reliability/errors. The totals count every failure of the window."""
     e = dashboards.errors(conn, hours=hours, max_rows=limit, as_of=as_of)
     return {
@@ -173,7 +183,7 @@ def _ms(value: float | None) -> int | None:
     return round(value) if value is not None else None
 
 
-def performance(conn, *, hours: int = 24, as_of: datetime | None = None) -> Json:
+def performance(conn: Conn, *, hours: int = 24, as_of: datetime | None = None) -> Json:
     """GET /reliability/performance: run duration percentiles (interpolated, every run)."""
     o = dashboards.performance(conn, hours=hours, as_of=as_of)["overall"]
     if not o["runs"]:
@@ -182,7 +192,7 @@ def performance(conn, *, hours: int = 24, as_of: datetime | None = None) -> Json
             "min": o["min_ms"], "max": o["max_ms"], "hours": hours}
 
 
-def stuck_workers(conn, *, threshold_mins: int = 10, as_of: datetime | None = None) -> Json:
+def stuck_workers(conn: Conn, *, threshold_mins: int = 10, as_of: datetime | None = None) -> Json:
     """GET /reliability/workers/stuck: running workers past the threshold (50 listed)."""
     s = dashboards.stuck(conn, threshold_mins=threshold_mins, max_rows=50, as_of=as_of)["categories"]["stuck_running"]
     return {"stuck_count": s["total"], "threshold_mins": threshold_mins,
@@ -190,7 +200,7 @@ def stuck_workers(conn, *, threshold_mins: int = 10, as_of: datetime | None = No
                          "worker_id": w["worker_id"], "trace_id": _uuid(w["trace_id"])} for w in s["workers"]]}
 
 
-def runners(conn) -> Json:
+def runners(conn: Conn) -> Json:
     """GET /reliability/runners: the 100 most recently seen runners."""
     r = dashboards.runners(conn, max_rows=100)
     return {"total": r["total"],

@@ -168,7 +168,7 @@ def status(ctx: Context, as_json: bool) -> None:
         for mid in st.pending:
             echo(f"  pending  {mid}")
         for f in st.functions:
-            at = f["applied_at"].strftime("%Y-%m-%d %H:%M:%S") if f.get("applied_at") else "-"
+            at = when.strftime("%Y-%m-%d %H:%M:%S") if (when := f["applied_at"]) else "-"
             state = {"ok": "applied ", "new": "pending ", "changed": "pending-changed",
                      "with": "pending-with-dependency", "removed": "pending-removed"}[f["state"]]
             echo(f"  {state:<8} {f['file']:<40} {at}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any
+from typing import Any, TypedDict
 
 import click
 from aiosql.types import SQLOperationType
@@ -46,6 +46,17 @@ def _query(name: str) -> Any:
     return getattr(queries, name)
 
 
+class Listing(TypedDict):
+    """One query as `query list` shows it (and prints it with --json)."""
+    name: str
+    returns: str
+    reads_only: bool
+    file: str
+    params: list[str]
+    serves: list[str]
+    doc: str
+
+
 @click.group()
 def query() -> None:
     """The named queries of sql/queries: list, show, run."""
@@ -63,13 +74,13 @@ def list_(as_json: bool, access_id: str | None) -> None:
         if not defs:
             raise ZergError(f"no query serves {access_id} (the IDs are those of docs/reference/service-accesses.md)")
     fns = {n: _query(n) for n in defs}
-    data = [{"name": n, "returns": _KIND.get(fns[n].operation, "?"), "reads_only": is_read_only(fns[n]),
+    data: list[Listing] = [{"name": n, "returns": _KIND.get(fns[n].operation, "?"), "reads_only": is_read_only(fns[n]),
              "file": d.path.name, "params": list(d.params or ()), "serves": list(d.serves), "doc": d.doc}
             for n, d in sorted(defs.items())]
     if as_json:
         echo_json(data)
         return
-    width = max(len(str(d["name"])) for d in data)
+    width = max(len(d["name"]) for d in data)
     serves = max(len(", ".join(d["serves"])) for d in data)
     for d in data:
         mode = "read " if d["reads_only"] else "write"

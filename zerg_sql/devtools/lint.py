@@ -49,7 +49,8 @@ _RELEASE = re.compile(r"^v\d+\.\d+\.\d+$")
 def numbering(folder: Path) -> list[str]:
     """NNNN_slug.sql (or ops_NNNN_slug.sql) numbered 1, 2, 3 ... without gap or duplicate,
     and no rollback file without its migration."""
-    problems, numbers = [], {}
+    problems: list[str] = []
+    numbers: dict[int, list[str]] = {}
     for f in sorted(folder.glob("*.sql")):
         stem = f.name.removesuffix(".sql").removesuffix(".rollback")
         m = _NUMBERED.match(stem)
