@@ -2696,6 +2696,13 @@ CREATE INDEX agent_runs_agent_id_id_idx ON zerg.agent_runs USING btree (agent_id
 
 
 --
+-- Name: agent_runs_agent_id_started_at_idx; Type: INDEX; Schema: zerg; Owner: -
+--
+
+CREATE INDEX agent_runs_agent_id_started_at_idx ON zerg.agent_runs USING btree (agent_id, started_at) INCLUDE (total_tokens, total_cost_usd);
+
+
+--
 -- Name: agent_runs_continuation_of_run_id_key; Type: INDEX; Schema: zerg; Owner: -
 --
 

@@ -121,7 +121,7 @@ def _ms_text(ms: float) -> str:
 def finite_seconds(value: object, what: str, low: float = 0, high: float = 86_400) -> float:
     """A finite number of seconds within [low, high] (no NaN, no infinity, no text)."""
     try:
-        seconds = float(value) if not isinstance(value, bool) else math.nan
+        seconds = float(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else math.nan
     except (TypeError, ValueError):
         seconds = math.nan
     if not math.isfinite(seconds) or not low <= seconds <= high:
@@ -131,11 +131,12 @@ def finite_seconds(value: object, what: str, low: float = 0, high: float = 86_40
 
 def _check_value(env: str, key: str, value: object) -> None:
     kind, bounds = _KEYS[key]
+    limits: tuple[float, float] = bounds or (0, 86_400_000)
     what = f"environments.toml [{env}] {key}"
     if kind == "interval":
-        interval_ms(value, what, *bounds)
+        interval_ms(value, what, *limits)
     elif kind == "seconds":
-        finite_seconds(value, what, *bounds)
+        finite_seconds(value, what, *limits)
     elif kind == "bool":
         if not isinstance(value, bool):
             raise ZergError(f"{what}: {value!r} must be true or false")

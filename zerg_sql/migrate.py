@@ -195,7 +195,7 @@ class _Cursor(psycopg.Cursor):
         super().__init__(conn)
         self.runner = runner
 
-    def execute(self, query, params=None, **kwargs):
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
         try:
             return super().execute(query, params, **kwargs)
         except psycopg.Error:
@@ -293,8 +293,11 @@ class Runner:
             raise connect_error(url, e) from None
         # A migration's NOTICEs (0013: "role zerg_dashboard does not exist, granting nothing")
         # are for the deployer; the runner's own (IF NOT EXISTS ... skipping) are not.
-        self.conn.add_notice_handler(
-            lambda d: self._in_migration and self.out(f"  notice: {d.message_primary}"))
+        def notice(d: psycopg.errors.Diagnostic) -> None:
+            if self._in_migration:
+                self.out(f"  notice: {d.message_primary}")
+
+        self.conn.add_notice_handler(notice)
         internal.configure_migration_session(
             self.conn, schema=self.env.schema, lock_timeout=self.env.lock_timeout,
             statement_timeout=self.env.statement_timeout,
@@ -998,7 +1001,7 @@ class Runner:
                 f"({', '.join(owned_schemas(self.env))}): {', '.join(changed[:10])}; rolled back, nothing changed")
 
 
-def describe_session(r: dict) -> str:
+def describe_session(r: dict[str, Any]) -> str:
     """A lock holder or long transaction in one line: pid, application, user, since when, query (scrubbed)."""
     if r.get("state") is None:  # pg_stat_activity hides another role's activity from us
         return (f"server pid {r['pid']} ({r.get('application_name') or 'no application name'}, user {r.get('user_name')}, "

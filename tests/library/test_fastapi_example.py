@@ -39,7 +39,7 @@ def test_the_example_app(fresh_db_url, monkeypatch):
         bad = client.post("/users", json={"email": "bob@example.com", "role": "root"})
         assert bad.status_code == 422 and "users_role_check" in bad.json()["detail"]
         twice = client.post("/users", json={"email": "ann@example.com"})
-        assert twice.status_code == 409 and "users_email_key" in twice.json()["detail"]
+        assert twice.status_code == 409 and "users_email_lower_key" in twice.json()["detail"]
         assert "ann@example.com" not in twice.json()["detail"]           # no row contents
         stats = pool.get_stats()
         assert stats["requests_num"] >= 5 and stats.get("requests_errors", 0) == 0

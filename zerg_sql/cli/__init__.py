@@ -6,7 +6,7 @@ import importlib
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -79,7 +79,7 @@ def run() -> None:
 
 # ------------------------------------------------------------------ migrations
 
-def _runner(ctx: Context, command: str, lock_wait: float | None = None, **kwargs) -> Runner:
+def _runner(ctx: Context, command: str, lock_wait: float | None = None, **kwargs: Any) -> Runner:
     from ..migrate import Runner
 
     return Runner(ctx.env, out=progress, command=command, lock_wait=lock_wait, dirs=ctx.migrations_dirs,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from typing import Any
+
 import click
 
 from ..config import Environment, ZergError, finite_seconds, get_environment, interval_ms
@@ -28,7 +30,7 @@ class Context:
         return self._env
 
 
-class Seconds(click.ParamType):
+class Seconds(click.ParamType):  # type: ignore[type-arg]  # click 8.1's ParamType is generic only in newer stubs
     """A finite number of seconds within [low, high]: no NaN, no infinity (click's FloatRange lets NaN through)."""
 
     name = "seconds"
@@ -36,7 +38,7 @@ class Seconds(click.ParamType):
     def __init__(self, low: float = 0, high: float = 86_400):
         self.low, self.high = low, high
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, float):
             return value
         try:
@@ -45,7 +47,7 @@ class Seconds(click.ParamType):
             self.fail(f"{value!r} is not a number of seconds from {self.low:g} to {self.high:g}", param, ctx)
 
 
-class Interval(click.ParamType):
+class Interval(click.ParamType):  # type: ignore[type-arg]
     """A PostgreSQL interval setting ('900s', '30min', '1h') within [low_ms, high_ms]."""
 
     name = "interval"
@@ -53,7 +55,7 @@ class Interval(click.ParamType):
     def __init__(self, low_ms: int = 1, high_ms: int = 86_400_000):
         self.low_ms, self.high_ms = low_ms, high_ms
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
             interval_ms(value, "", self.low_ms, self.high_ms)
         except ZergError as e:

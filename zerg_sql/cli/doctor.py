@@ -102,7 +102,7 @@ LONG_TRANSACTION_SECONDS = 60
 HOLDER_SECONDS = 1
 
 
-def _activity_checks(runner) -> list[tuple]:
+def _activity_checks(runner: Runner) -> list[tuple[Any, ...]]:
     # The application's own short reads hold locks too: only transactions open a while count
     # (another role's session hides its start from us, so it counts).
     holders = [r for r in internal.list_lock_holders(runner.conn, schemas=owned_schemas(runner.env))
