@@ -82,8 +82,10 @@ def use(conn: psycopg.Connection[dict[str, object]], agent_id: int) -> str:
     queries.create_agent(conn, owner_id=1, name="a", system_instructions="s", task_instructions="t",
                          model="gpt", schedule=None, config=None, allowed_tools=None)   # nullable columns
     queries.update_agent(conn, agent_id=agent_id, name=None, system_instructions=None, task_instructions=None,
-                         model=None, config=None, allowed_tools=None)           # None keeps a field
-    list(queries.list_threads_by_agent(conn, agent_id=agent_id, thread_type=None))   # None: no filter
+                         model=None, status=None, schedule=None, clear_schedule=False,
+                         config=None, allowed_tools=None)                        # None keeps a field
+    list(queries.list_threads_by_agent(conn, agent_id=agent_id, owner_id=None, thread_type=None,
+                                       title=None, skip=0, limit_rows=10))       # None: no filter
     queries.create_user(conn, email="a@b.c", provider=None, provider_user_id=None, display_name=None,
                         avatar_url=None, role=None)                              # nullable columns
     queries.update_user_context(conn, user_id=1, context=Jsonb({}))
