@@ -104,7 +104,8 @@ def apply(db, op):
         _, worker, batch = op
         queued = db.execute("SELECT count(*) AS n FROM worker_jobs WHERE status = 'queued'").fetchone()["n"]
         rows = list(q.claim_worker_jobs(db, worker_id=worker, batch=batch))
-        expected = 0 if worker is None or batch is None else min(queued, batch)  # batch < 0: refused
+        # batch < 0: refused by the server (LIMIT must not be negative), or nothing to claim
+        expected = 0 if worker is None or batch is None or batch < 0 else min(queued, batch)
         assert len(rows) == expected
         assert all(r["status"] == "running" and r["worker_id"] == worker for r in rows)
         return {}
